@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what Keeta needs to build, test and run, and only what is missing.
+# Idempotent; works as root on a fresh Debian 12 machine, or through sudo otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: compiler and build tools, libraries, test tools, browser for UI tests.
+packages=(
+  g++ cmake ninja-build ccache make pkg-config
+  clang libclang-rt-14-dev                 # libFuzzer for the CSV fuzz target
+  libboost-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev zlib1g-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs npm chromium                      # uPlot bundle and browser tests
+  wrk curl                                 # load benchmark; smoke checks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  # node/npm may come from elsewhere (e.g. NodeSource); a working binary is enough.
+  if [[ $p == nodejs ]] && command -v node >/dev/null; then continue; fi
+  if [[ $p == npm ]] && command -v npm >/dev/null; then continue; fi
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages (uPlot, playwright-core), exactly as locked; skipped when already in place.
+stamp=node_modules/.keeta-lock
+if [[ ! -f $stamp ]] || ! cmp -s package-lock.json "$stamp"; then
+  echo "install-deps: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi

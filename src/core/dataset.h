@@ -1,0 +1,93 @@
+// Dataset: an immutable, indexed, columnar snapshot of one loaded source.
+//
+// Built once per load; afterwards never modified, so any number of threads may query one
+// concurrently without locks. Holders share it through std::shared_ptr<const Dataset> and
+// swap in a new snapshot when the source changes (see store/dataset_holder.h).
+//
+// Layout (why it is fast): names are dictionary-encoded and their ids are in sorted order;
+// rows are grouped by (agent, team leader, supervisor) triple — a "group" — and sorted by
+// day inside each group, so a name filter selects whole groups and a date range is a binary
+// search inside each. Per-day totals over all rows are precomputed for unfiltered views.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/dashboard.h"
+#include "core/date.h"
+#include "core/load_report.h"
+#include "core/parsed_table.h"
+#include "core/query.h"
+#include "core/schema.h"
+
+namespace keeta {
+
+class Dataset {
+ public:
+  // Indexes a parsed table. The report is kept as is (rows_loaded is set from the table).
+  static std::shared_ptr<const Dataset> Build(ParsedTable table, LoadReport report);
+
+  Dataset(const Dataset&) = delete;
+  Dataset& operator=(const Dataset&) = delete;
+
+  const LoadReport& report() const { return report_; }
+  std::size_t rows() const { return row_count_; }
+  bool has_measure(Measure m) const { return measures_[Index(m)].has_value(); }
+  bool has_dimension(Dimension d) const { return dims_[Index(d)].present; }
+  bool has_day() const { return has_day_; }
+  // Distinct names of one dimension, sorted (byte order), without "".
+  std::vector<std::string> Names(Dimension d) const;
+  std::optional<Day> min_day() const;
+  std::optional<Day> max_day() const;
+
+  // The engine (core/engine.cc) reads the private layout.
+  friend Dashboard ComputeDashboard(const Dataset&, const Query&);
+  friend FilterChoices ComputeChoices(const Dataset&, const Query&);
+
+ private:
+  Dataset() = default;
+
+  // A dimension's dictionary. Ids are positions in `names`, which is sorted; id 0 is "".
+  struct Dictionary {
+    bool present = false;
+    std::vector<std::string> names;
+    std::optional<std::uint32_t> Find(std::string_view name) const;
+  };
+  // Rows [begin, end) share one (agent, team leader, supervisor) triple, sorted by day
+  // with missing days last. Groups are sorted by (agent, team leader, supervisor) id.
+  struct Group {
+    std::array<std::uint32_t, kDimensionCount> ids;
+    std::uint32_t begin;
+    std::uint32_t end;
+  };
+  // Sums and counts of present values, per measure.
+  struct Totals {
+    std::array<double, kMeasureCount> sum{};
+    std::array<std::uint64_t, kMeasureCount> count{};
+    std::uint64_t rows = 0;
+  };
+
+  LoadReport report_;
+  std::size_t row_count_ = 0;
+  bool has_day_ = false;
+  std::array<Dictionary, kDimensionCount> dims_;
+  std::vector<Group> groups_;
+  std::vector<Day> days_;                   // distinct days present, ascending
+  std::vector<std::uint32_t> row_day_;      // per row: index into days_, kNoDayIndex if none
+  std::vector<std::uint8_t> row_active_;    // per row: counts towards active agents
+  std::array<std::optional<std::vector<double>>, kMeasureCount> measures_;  // NaN = missing
+  std::vector<Totals> day_totals_;          // per days_ entry, over all rows
+  Totals no_day_totals_;                    // rows without a day
+  std::vector<std::uint32_t> day_active_agents_;  // per days_ entry, over all rows
+
+  static constexpr std::uint32_t kNoDayIndex = 0xFFFFFFFFu;
+  friend struct EngineAccess;
+};
+
+}  // namespace keeta

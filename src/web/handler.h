@@ -1,0 +1,35 @@
+// Request handling: a plain function from an HTTP request to an HTTP response, testable
+// without a socket (the Beast server in server.h only moves bytes). Thread-safe: many
+// threads may call Handle at once; state is the immutable snapshot plus internal caches.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <memory>
+
+#include "store/dataset_holder.h"
+
+namespace keeta::web {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+struct HandlerOptions {
+  bool enable_cache = true;  // cache rendered bodies per (snapshot, route, query)
+};
+
+class Handler {
+ public:
+  Handler(std::shared_ptr<DatasetHolder> data, HandlerOptions options = {});
+  ~Handler();
+  Handler(const Handler&) = delete;
+  Handler& operator=(const Handler&) = delete;
+
+  Response Handle(const Request& request) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace keeta::web

@@ -1,0 +1,22 @@
+// JSON bodies of the /api/v1 routes (docs/api.md). `keeta kpis --format json` prints
+// exactly KpisJson's output, so the CLI and the API can never disagree.
+#pragma once
+
+#include <string>
+
+#include "core/dashboard.h"
+#include "core/dataset.h"
+#include "core/query.h"
+
+namespace keeta::web {
+
+// Body of GET /api/v1/kpis: {"filters", "rows", "kpis", "data"}.
+std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard);
+
+// Body of GET /api/v1/filters.
+std::string FiltersJson(const FilterChoices& choices);
+
+// {"error": {"code", "message", "param"}}.
+std::string ErrorJson(std::string_view code, std::string_view message, std::string_view param);
+
+}  // namespace keeta::web
