@@ -1,0 +1,172 @@
+// keeta: the command-line entry point (docs/api.md). Subcommands: serve, kpis, generate.
+// Every failure is one line on stderr and a non-zero exit.
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/engine.h"
+#include "core/kpi_registry.h"
+#include "core/query.h"
+#include "store/data_source.h"
+#include "store/generator.h"
+#include "web/json_api.h"
+#include "web/server.h"
+
+namespace {
+
+// The bundled sample: ./data/sample.csv when run from a checkout, else the source tree's.
+std::string DefaultDataPath() {
+  const std::string local = "data/sample.csv";
+  if (std::filesystem::exists(local)) return local;
+  return std::string(KEETA_SOURCE_DIR) + "/data/sample.csv";
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "keeta: %s\n", message.c_str());
+  return 1;
+}
+
+// Eight-level block sparkline of the last `width` points (NaN as a gap).
+std::string Sparkline(const std::vector<double>& values, std::size_t width) {
+  static const char* kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  const std::size_t start = values.size() > width ? values.size() - width : 0;
+  double lo = INFINITY, hi = -INFINITY;
+  for (std::size_t i = start; i < values.size(); ++i) {
+    if (std::isnan(values[i])) continue;
+    lo = std::min(lo, values[i]);
+    hi = std::max(hi, values[i]);
+  }
+  std::string out;
+  for (std::size_t i = start; i < values.size(); ++i) {
+    if (std::isnan(values[i])) {
+      out += ' ';
+      continue;
+    }
+    const int level = hi > lo ? static_cast<int>(std::lround((values[i] - lo) / (hi - lo) * 7)) : 3;
+    out += kBlocks[level];
+  }
+  return out;
+}
+
+void PrintTable(const keeta::Dataset& data, const keeta::Dashboard& dash) {
+  std::printf("%s: %zu of %zu rows", data.report().source.c_str(), dash.rows, data.rows());
+  if (!dash.days.empty()) {
+    std::printf(", %s .. %s", keeta::FormatDay(dash.days.front()).c_str(),
+                keeta::FormatDay(dash.days.back()).c_str());
+  }
+  std::printf("\n\n");
+  for (const auto& kpi : dash.kpis) {
+    const std::string value = keeta::FormatKpiValue(*kpi.def, kpi.value);
+    // Pad by display columns: "—" is 3 bytes but one column.
+    const std::size_t value_cols = value == "—" ? 1 : value.size();
+    std::printf("  %-24s %*s%s %-7s %s\n", std::string(kpi.def->label).c_str(),
+                static_cast<int>(12 - std::min<std::size_t>(12, value_cols)), "", value.c_str(),
+                std::string(kpi.def->unit).c_str(), Sparkline(kpi.trend, 30).c_str());
+  }
+  for (const auto& warning : data.report().Warnings()) std::printf("\n  note: %s", warning.c_str());
+  if (!data.report().Warnings().empty()) std::printf("\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Keeta: customer-support KPI dashboard"};
+  app.set_version_flag("--version", std::string(KEETA_VERSION));
+  app.require_subcommand(1);
+
+  keeta::web::ServerOptions serve_opts;
+  serve_opts.data_path = DefaultDataPath();
+  int reload_ms = static_cast<int>(serve_opts.reload_interval.count());
+  bool no_cache = false;
+  auto* serve = app.add_subcommand("serve", "Serve the dashboard and the JSON API");
+  serve->add_option("--data", serve_opts.data_path, "CSV file to serve")->capture_default_str();
+  serve->add_option("--host", serve_opts.host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_opts.port, "Port (0 = any free port)")->capture_default_str();
+  serve->add_option("--threads", serve_opts.threads, "Worker threads (0 = one per core)");
+  serve->add_option("--reload-interval-ms", reload_ms,
+                    "How often to check the data file for changes (0 = never)")
+      ->capture_default_str();
+  serve->add_flag("--no-cache", no_cache, "Disable the response cache (for benchmarks)");
+
+  std::string data_path = DefaultDataPath();
+  std::vector<std::string> agents, team_leaders, supervisors;
+  std::string from_date, to_date, format = "table";
+  auto* kpis = app.add_subcommand("kpis", "Compute the dashboard once and print it");
+  kpis->add_option("--data", data_path, "CSV file")->capture_default_str();
+  kpis->add_option("--agent", agents, "Agent filter (repeatable)");
+  kpis->add_option("--team-leader", team_leaders, "Team leader filter (repeatable)");
+  kpis->add_option("--supervisor", supervisors, "Supervisor filter (repeatable)");
+  kpis->add_option("--from-date", from_date, "First day, YYYY-MM-DD (inclusive)");
+  kpis->add_option("--to-date", to_date, "Last day, YYYY-MM-DD (inclusive)");
+  kpis->add_option("--format", format, "Output format")
+      ->check(CLI::IsMember({"json", "table"}))
+      ->capture_default_str();
+
+  keeta::GeneratorOptions gen_opts;
+  std::string out_path;
+  auto* generate = app.add_subcommand("generate", "Write realistic synthetic data (CSV)");
+  generate->add_option("--rows", gen_opts.rows, "Number of data rows")->required();
+  generate->add_option("--out", out_path, "Output file ('-' for stdout)")->required();
+  generate->add_option("--seed", gen_opts.seed, "Random seed")->capture_default_str();
+  generate->add_option("--start-day", gen_opts.start_day, "First day of data")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help / --version
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+    return Fail(what + " (see keeta --help)");
+  }
+
+  if (*serve) {
+    serve_opts.reload_interval = std::chrono::milliseconds(std::max(0, reload_ms));
+    serve_opts.cache = !no_cache;
+    return keeta::web::Serve(serve_opts);
+  }
+
+  if (*kpis) {
+    std::vector<std::pair<std::string, std::string>> params;
+    for (const auto& a : agents) params.emplace_back("agent", a);
+    for (const auto& t : team_leaders) params.emplace_back("team_leader", t);
+    for (const auto& s : supervisors) params.emplace_back("supervisor", s);
+    if (!from_date.empty()) params.emplace_back("from_date", from_date);
+    if (!to_date.empty()) params.emplace_back("to_date", to_date);
+    auto filter = keeta::ParseFilter(params);
+    if (!filter) return Fail(filter.error().message);
+    auto source = keeta::MakeCsvSource(data_path);
+    auto data = source->Load();
+    if (!data) return Fail(data.error().message);
+    const keeta::Query query{*filter, {}};
+    const keeta::Dashboard dash = keeta::ComputeDashboard(**data, query);
+    if (format == "json") {
+      std::cout << keeta::web::KpisJson(**data, *filter, dash) << '\n';
+    } else {
+      PrintTable(**data, dash);
+    }
+    return 0;
+  }
+
+  if (*generate) {
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (out_path != "-") {
+      file.open(out_path, std::ios::binary | std::ios::trunc);
+      if (!file) return Fail(fmt::format("cannot write '{}'", out_path));
+      out = &file;
+    }
+    auto result = keeta::GenerateCsv(gen_opts, *out);
+    if (!result) return Fail(result.error().message);
+    out->flush();
+    if (!*out) return Fail(fmt::format("error writing '{}'", out_path));
+    return 0;
+  }
+  return 0;
+}

@@ -1,0 +1,74 @@
+#include "store/data_source.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <ctime>
+#include <fmt/format.h>
+
+#include "store/csv_loader.h"
+
+namespace keeta {
+
+std::string UtcNowIso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+namespace {
+
+// A CSV file; change detection by (inode, size, mtime) so an atomic rename is seen too.
+class CsvSource final : public DataSource {
+ public:
+  explicit CsvSource(std::string path) : path_(std::move(path)) {}
+
+  std::string Describe() const override { return path_; }
+
+  bool MaybeChanged() override {
+    const Stamp now = Current();
+    return !loaded_ || now != last_;
+  }
+
+  Result<std::shared_ptr<const Dataset>> Load() override {
+    const Stamp before = Current();
+    auto parsed = ReadCsvFile(path_);
+    // Stamp what we read even on failure, so a broken file is not re-parsed every poll.
+    last_ = before;
+    loaded_ = true;
+    if (!parsed) return parsed.error();
+    parsed->report.source = path_;
+    parsed->report.loaded_at = UtcNowIso8601();
+    return Dataset::Build(std::move(parsed->table), std::move(parsed->report));
+  }
+
+ private:
+  struct Stamp {
+    ino_t inode = 0;
+    off_t size = -1;
+    std::int64_t mtime_ns = 0;
+    bool operator!=(const Stamp& o) const {
+      return inode != o.inode || size != o.size || mtime_ns != o.mtime_ns;
+    }
+  };
+  Stamp Current() const {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0) return {};
+    return {st.st_ino, st.st_size,
+            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+  }
+
+  std::string path_;
+  Stamp last_;
+  bool loaded_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<DataSource> MakeCsvSource(std::string path) {
+  return std::make_unique<CsvSource>(std::move(path));
+}
+
+}  // namespace keeta
