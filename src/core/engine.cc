@@ -115,19 +115,30 @@ struct EngineAccess {
     return static_cast<std::uint32_t>(std::lower_bound(begin, end, lo) - ds.row_day_.begin());
   }
 
-  // Adds rows [r0, r1) of the measures into per-day totals (day index - lo) or `no_day`.
-  static void Accumulate(const Dataset& ds, std::uint32_t r0, std::uint32_t r1, std::uint32_t lo,
-                         std::vector<Totals>& by_day, Totals& no_day) {
+  // Adds rows [r0, r1), all with a day in [lo, hi), into per-day totals (index day - lo).
+  static void AccumulateDays(const Dataset& ds, std::uint32_t r0, std::uint32_t r1,
+                             std::uint32_t lo, std::vector<Totals>& by_day) {
     const std::uint32_t* day = ds.row_day_.data();
-    for (std::uint32_t r = r0; r < r1; ++r) {
-      Totals& t = day[r] == Dataset::kNoDayIndex ? no_day : by_day[day[r] - lo];
-      ++t.rows;
-    }
+    for (std::uint32_t r = r0; r < r1; ++r) ++by_day[day[r] - lo].rows;
     for (std::size_t m = 0; m < kMeasureCount; ++m) {
       if (!ds.measures_[m]) continue;
       const double* v = ds.measures_[m]->data();
       for (std::uint32_t r = r0; r < r1; ++r) {
-        Totals& t = day[r] == Dataset::kNoDayIndex ? no_day : by_day[day[r] - lo];
+        Totals& t = by_day[day[r] - lo];
+        const bool present = !std::isnan(v[r]);
+        t.sum[m] += present ? v[r] : 0.0;
+        t.count[m] += present;
+      }
+    }
+  }
+
+  // Adds rows [r0, r1), all without a day, into one total.
+  static void AccumulateNoDay(const Dataset& ds, std::uint32_t r0, std::uint32_t r1, Totals& t) {
+    t.rows += r1 - r0;
+    for (std::size_t m = 0; m < kMeasureCount; ++m) {
+      if (!ds.measures_[m]) continue;
+      const double* v = ds.measures_[m]->data();
+      for (std::uint32_t r = r0; r < r1; ++r) {
         const bool present = !std::isnan(v[r]);
         t.sum[m] += present ? v[r] : 0.0;
         t.count[m] += present;
@@ -171,8 +182,8 @@ struct EngineAccess {
         std::vector<std::uint32_t> stamp(span, 0);  // last agent counted per day
         ForEachGroupRange(ds, sel, [&](const Group& g, std::uint32_t a, std::uint32_t b,
                                        std::uint32_t c, std::uint32_t e) {
-          Accumulate(ds, a, b, sel.lo, by_day, no_day);
-          Accumulate(ds, c, e, sel.lo, by_day, no_day);
+          AccumulateDays(ds, a, b, sel.lo, by_day);
+          AccumulateNoDay(ds, c, e, no_day);
           const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
           for (std::uint32_t r = a; r < b; ++r) {
             const std::uint32_t d = ds.row_day_[r] - sel.lo;
