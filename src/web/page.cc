@@ -1,0 +1,636 @@
+// Server-side rendering of the dashboard page and the HTML error page.
+//
+// One pass: the template (web/templates/*.html, embedded) is split once into chunks and
+// holes; each request appends chunks and hole values into one reserved string. Numbers go
+// through std::to_chars, names through AppendHtmlEscaped; nothing is parsed per request.
+
+#include "web/page.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "core/kpi_registry.h"
+#include "web/embedded_files.h"
+#include "web/html_template.h"
+
+namespace keeta::web {
+
+namespace {
+
+// ---- templates --------------------------------------------------------------------------
+
+enum OverallSlot : std::size_t {
+  kSlotTitle,
+  kSlotLoadedAt,
+  kSlotLoadedAtText,
+  kSlotBanners,
+  kSlotPickers,
+  kSlotFromDate,
+  kSlotToDate,
+  kSlotMinDay,
+  kSlotMaxDay,
+  kSlotErrors,
+  kSlotSummary,
+  kSlotCards,
+  kSlotWarnings,
+  kSlotFooter,
+  kSlotKpiData,
+};
+constexpr std::array<std::string_view, 15> kOverallSlots{
+    "title",   "loaded_at", "loaded_at_text", "banners",  "pickers", "from_date",
+    "to_date", "min_day",   "max_day",        "errors",   "summary", "cards",
+    "warnings", "footer",   "kpi_data"};
+
+enum ErrorSlot : std::size_t { kSlotStatus, kSlotErrorTitle, kSlotMessage };
+constexpr std::array<std::string_view, 3> kErrorSlots{"status", "title", "message"};
+
+// The parsed template, or nothing when it is missing or malformed (a build bug, caught by
+// the page tests: the page then degrades to a bare fallback instead of crashing).
+std::optional<HtmlTemplate> LoadTemplate(std::string_view file_name,
+                                         std::span<const std::string_view> slots) {
+  const EmbeddedFile* file = FindEmbeddedFile(file_name);
+  if (file == nullptr) return std::nullopt;
+  auto parsed = HtmlTemplate::Parse(file->bytes, slots);
+  if (!parsed.ok()) return std::nullopt;
+  return std::move(parsed).value();
+}
+
+// Parsed once, at first use (thread-safe static initialisation).
+const HtmlTemplate* OverallTemplate() {
+  static const std::optional<HtmlTemplate> tmpl = LoadTemplate("overall.html", kOverallSlots);
+  return tmpl ? &*tmpl : nullptr;
+}
+
+const HtmlTemplate* ErrorTemplate() {
+  static const std::optional<HtmlTemplate> tmpl = LoadTemplate("error.html", kErrorSlots);
+  return tmpl ? &*tmpl : nullptr;
+}
+
+// ---- small writers ----------------------------------------------------------------------
+
+void AppendInt(std::string& out, std::int64_t value) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, end);
+}
+
+// 1234567 -> "1,234,567".
+void AppendThousands(std::string& out, std::uint64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  const auto n = static_cast<std::size_t>(end - digits);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+}
+
+// Shortest text that reads back as the same double (for data attributes and tests).
+void AppendExact(std::string& out, double value) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, end);
+}
+
+// Rounded as FormatKpiValue shows it: one decimal, except whole counts (no decimals).
+// Trends hold thousands of values, so the common cases avoid the general (slow) fixed
+// formatter; values near a rounding tie take the exact path so both always agree.
+void AppendRounded(std::string& out, double value, ValueFormat format) {
+  if (format == ValueFormat::kCount && std::nearbyint(value) == value &&
+      std::fabs(value) < 1e15) {
+    AppendInt(out, static_cast<std::int64_t>(value));
+    return;
+  }
+  const double scaled = value * 10;
+  const double fraction = std::fabs(scaled - std::trunc(scaled));
+  if (std::fabs(scaled) < 1e9 && std::fabs(fraction - 0.5) > 1e-6) {
+    const std::int64_t tenths = std::llround(scaled);
+    const std::int64_t magnitude = tenths < 0 ? -tenths : tenths;
+    if (tenths < 0) out.push_back('-');  // a value rounding to zero prints "0.0", no sign
+    AppendInt(out, magnitude / 10);
+    out.push_back('.');
+    out.push_back(static_cast<char>('0' + magnitude % 10));
+    return;
+  }
+  char buf[48];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 1);
+  if (ec != std::errc()) {
+    AppendExact(out, value);
+    return;
+  }
+  std::string_view text(buf, static_cast<std::size_t>(end - buf));
+  if (text == "-0.0") text.remove_prefix(1);  // no "-0.0" in the data
+  out.append(text);
+}
+
+void AppendDay(std::string& out, Day day) {
+  char buf[10];
+  FormatDayTo(day, buf);
+  out.append(buf, sizeof buf);
+}
+
+void AppendOptionalDay(std::string& out, const std::optional<Day>& day) {
+  if (day) AppendDay(out, *day);
+}
+
+// `2026-01-05T10:00:00Z` -> `2026-01-05 10:00 UTC`; anything else is shown as given.
+void AppendReadableTime(std::string& out, std::string_view iso) {
+  const bool utc_seconds = iso.size() == 20 && iso[10] == 'T' && iso[13] == ':' &&
+                           iso[16] == ':' && iso[19] == 'Z';
+  if (!utc_seconds) {
+    AppendHtmlEscaped(out, iso);
+    return;
+  }
+  AppendHtmlEscaped(out, iso.substr(0, 10));
+  out.push_back(' ');
+  AppendHtmlEscaped(out, iso.substr(11, 5));
+  out.append(" UTC");
+}
+
+std::string_view FormatName(ValueFormat format) {
+  switch (format) {
+    case ValueFormat::kCount: return "count";
+    case ValueFormat::kDecimal1: return "decimal1";
+    case ValueFormat::kPercent1: return "percent1";
+  }
+  return "count";
+}
+
+// ---- filter pickers ---------------------------------------------------------------------
+
+struct DimensionText {
+  Dimension dim;
+  std::string_view label;   // "Team leader"
+  std::string_view plural;  // "team leaders"
+};
+// Top of the hierarchy first: picking a supervisor narrows what follows.
+constexpr std::array<DimensionText, kDimensionCount> kPickerOrder{{
+    {Dimension::kSupervisor, "Supervisor", "supervisors"},
+    {Dimension::kTeamLeader, "Team leader", "team leaders"},
+    {Dimension::kAgent, "Agent", "agents"},
+}};
+
+std::vector<std::string_view> SortedSelection(const std::vector<std::string>& selected) {
+  std::vector<std::string_view> sorted(selected.begin(), selected.end());
+  std::sort(sorted.begin(), sorted.end());
+  return sorted;
+}
+
+void AppendOption(std::string& out, std::string_view param, std::string_view name, bool checked) {
+  out.append("<label class=\"opt\"><input type=\"checkbox\" name=\"");
+  out.append(param);
+  out.append("\" value=\"");
+  AppendHtmlEscaped(out, name);
+  out.append(checked ? "\" checked><bdi>" : "\"><bdi>");
+  AppendHtmlEscaped(out, name);
+  out.append("</bdi></label>");
+}
+
+// One picker: a <details> disclosure (works without JavaScript) holding a checkbox per name.
+// The choices are sorted; so is the selection. A selected name missing from the choices
+// (excluded by another filter) is still listed, checked, so it can be unticked.
+void AppendPicker(std::string& out, const DimensionText& text, const Filter& filter,
+                  const FilterChoices& choices) {
+  const std::string_view param = kNameParams[Index(text.dim)];
+  const std::vector<std::string>& names = choices.names[Index(text.dim)];
+  const std::vector<std::string_view> selected = SortedSelection(filter.names[Index(text.dim)]);
+
+  out.append(selected.empty() ? "<div class=\"field picker\" data-dim=\""
+                              : "<div class=\"field picker has-selection\" data-dim=\"");
+  out.append(param);
+  out.append("\" data-plural=\"");
+  out.append(text.plural);
+  out.append("\"><span class=\"field-label\" id=\"");
+  out.append(param);
+  out.append("-label\">");
+  out.append(text.label);
+  out.append("</span><details class=\"picker-menu\"><summary class=\"picker-button\" "
+             "aria-describedby=\"");
+  out.append(param);
+  out.append("-label\"><span class=\"picker-value\">");
+  if (selected.empty()) {
+    out.append("All ");
+    out.append(text.plural);
+  } else if (selected.size() == 1) {
+    out.append("<bdi>");
+    AppendHtmlEscaped(out, selected.front());
+    out.append("</bdi>");
+  } else {
+    AppendInt(out, static_cast<std::int64_t>(selected.size()));
+    out.append(" selected");
+  }
+  out.append("</span><span class=\"picker-count\" aria-hidden=\"true\" title=\"");
+  AppendThousands(out, names.size());
+  out.append(" to choose from\">");
+  AppendThousands(out, names.size());
+  out.append("</span></summary><div class=\"picker-panel\">"
+             "<div class=\"picker-tools\" hidden><input type=\"search\" class=\"picker-search\" "
+             "placeholder=\"Search ");
+  out.append(text.plural);
+  out.append("\" aria-label=\"Search ");
+  out.append(text.plural);
+  out.append("\" autocomplete=\"off\"><button type=\"button\" class=\"picker-clear\">Clear"
+             "</button></div><fieldset class=\"picker-options\"><legend class=\"sr-only\">");
+  out.append(text.label);
+  out.append("</legend>");
+
+  // Linear merge of two sorted lists.
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < names.size() || j < selected.size()) {
+    if (j == selected.size() || (i < names.size() && names[i] < selected[j])) {
+      AppendOption(out, param, names[i++], false);
+    } else if (i == names.size() || selected[j] < names[i]) {
+      AppendOption(out, param, selected[j++], true);
+    } else {
+      AppendOption(out, param, names[i++], true);
+      ++j;
+    }
+  }
+  out.append("</fieldset><p class=\"picker-empty\"");
+  if (!names.empty() || !selected.empty()) out.append(" hidden");
+  out.append(">No ");
+  out.append(text.plural);
+  out.append(" match</p></div></details></div>");
+}
+
+// ---- current selection ------------------------------------------------------------------
+
+// Query string of `filter` without one name value (skip_dim/skip_value), for a chip's
+// remove link. Keeps URLs in the same shape as the form submits them.
+void AppendQueryWithout(std::string& out, const Filter& filter, std::size_t skip_dim,
+                        std::string_view skip_value, bool skip_dates) {
+  bool first = true;
+  auto sep = [&] {
+    out.push_back(first ? '?' : '&');
+    first = false;
+  };
+  for (const DimensionText& text : kPickerOrder) {
+    const std::size_t d = Index(text.dim);
+    for (const std::string& name : filter.names[d]) {
+      if (d == skip_dim && name == skip_value) continue;
+      sep();
+      out.append(kNameParams[d]);
+      out.push_back('=');
+      AppendUrlEncoded(out, name);
+    }
+  }
+  if (!skip_dates && filter.from) {
+    sep();
+    out.append(kFromParam);
+    out.push_back('=');
+    AppendDay(out, *filter.from);
+  }
+  if (!skip_dates && filter.to) {
+    sep();
+    out.append(kToParam);
+    out.push_back('=');
+    AppendDay(out, *filter.to);
+  }
+}
+
+void AppendChipRemove(std::string& out, const Filter& filter, std::size_t dim,
+                      std::string_view value, bool dates, std::string_view what) {
+  out.append("<a class=\"chip-x\" href=\"/overall");
+  std::string href;
+  AppendQueryWithout(href, filter, dim, value, dates);
+  AppendHtmlEscaped(out, href);
+  out.append("\" aria-label=\"Remove ");
+  AppendHtmlEscaped(out, what);
+  out.append("\">×</a>");
+}
+
+void AppendSummary(std::string& out, const PageInput& in) {
+  const Filter& filter = in.filter;
+  out.append("<ul class=\"chips\">");
+  bool any_name = false;
+  for (const DimensionText& text : kPickerOrder) {
+    const std::size_t d = Index(text.dim);
+    for (const std::string& name : filter.names[d]) {
+      any_name = true;
+      out.append("<li class=\"chip\"><span class=\"chip-key\">");
+      out.append(text.label);
+      out.append("</span> <bdi class=\"chip-value\">");
+      AppendHtmlEscaped(out, name);
+      out.append("</bdi>");
+      std::string what(text.label);
+      what.append(" ");
+      what.append(name);
+      AppendChipRemove(out, filter, d, name, false, what);
+      out.append("</li>");
+    }
+  }
+  if (!any_name) out.append("<li class=\"chip chip-all\">All agents</li>");
+
+  // The date range: the filter's ends, or the data's where the filter leaves one open.
+  const std::optional<Day> from = filter.from ? filter.from : in.choices.min_day;
+  const std::optional<Day> to = filter.to ? filter.to : in.choices.max_day;
+  if (from || to) {
+    out.append(filter.HasDateRange() ? "<li class=\"chip chip-date\">"
+                                     : "<li class=\"chip chip-date chip-all\">");
+    if (from) {
+      out.append("<time>");
+      AppendDay(out, *from);
+      out.append("</time>");
+    } else {
+      out.append("…");
+    }
+    out.append(" → ");
+    if (to) {
+      out.append("<time>");
+      AppendDay(out, *to);
+      out.append("</time>");
+    } else {
+      out.append("…");
+    }
+    if (filter.HasDateRange()) {
+      AppendChipRemove(out, filter, kDimensionCount, {}, true, "date range");
+    }
+    out.append("</li>");
+  }
+  out.append("</ul><p class=\"summary-rows\"><strong data-rows=\"");
+  AppendInt(out, static_cast<std::int64_t>(in.dashboard.rows));
+  out.append("\">");
+  AppendThousands(out, in.dashboard.rows);
+  out.append("</strong> ");
+  out.append(in.dashboard.rows == 1 ? "row" : "rows");
+  if (!in.dashboard.days.empty()) {
+    out.append(" · ");
+    AppendThousands(out, in.dashboard.days.size());
+    out.append(in.dashboard.days.size() == 1 ? " day" : " days");
+  }
+  out.append("</p>");
+}
+
+// ---- KPI cards --------------------------------------------------------------------------
+
+// A static SVG sparkline for readers without JavaScript (app.js replaces it with uPlot).
+// At most kMaxSvgPoints points: longer trends are averaged per bucket of days.
+constexpr std::size_t kMaxSvgPoints = 120;
+constexpr int kSvgWidth = 1000;
+constexpr int kSvgHeight = 100;
+
+void AppendSvgSparkline(std::string& out, const std::vector<double>& trend) {
+  const std::size_t n = trend.size();
+  const std::size_t bucket = n <= kMaxSvgPoints ? 1 : (n + kMaxSvgPoints - 1) / kMaxSvgPoints;
+  const std::size_t points = (n + bucket - 1) / bucket;
+  std::array<double, kMaxSvgPoints> values;
+  double lo = INFINITY;
+  double hi = -INFINITY;
+  for (std::size_t p = 0; p < points; ++p) {
+    double sum = 0;
+    std::size_t count = 0;
+    for (std::size_t k = p * bucket; k < std::min(n, (p + 1) * bucket); ++k) {
+      if (!std::isnan(trend[k])) {
+        sum += trend[k];
+        ++count;
+      }
+    }
+    values[p] = count == 0 ? NAN : sum / static_cast<double>(count);
+    if (count != 0) {
+      lo = std::min(lo, values[p]);
+      hi = std::max(hi, values[p]);
+    }
+  }
+  out.append("<svg class=\"spark-svg\" viewBox=\"0 0 1000 100\" preserveAspectRatio=\"none\" "
+             "aria-hidden=\"true\" focusable=\"false\"><path d=\"");
+  if (lo <= hi) {
+    const double span = hi - lo;
+    bool pen_down = false;
+    for (std::size_t p = 0; p < points; ++p) {
+      if (std::isnan(values[p])) {
+        pen_down = false;
+        continue;
+      }
+      const double fx = points == 1 ? 0.5 : static_cast<double>(p) / static_cast<double>(points - 1);
+      const double fy = span == 0 ? 0.5 : (values[p] - lo) / span;
+      const auto x = static_cast<std::int64_t>(std::lround(fx * kSvgWidth));
+      // 8% padding top and bottom so the stroke is never clipped.
+      const auto y = static_cast<std::int64_t>(std::lround((0.92 - 0.84 * fy) * kSvgHeight));
+      const bool isolated = !pen_down && (p + 1 == points || std::isnan(values[p + 1]));
+      out.push_back(pen_down ? 'L' : 'M');
+      AppendInt(out, x);
+      out.push_back(' ');
+      AppendInt(out, y);
+      if (isolated) out.append("h1");  // a lone point still shows (round line caps)
+      pen_down = true;
+    }
+  }
+  out.append("\"/></svg>");
+}
+
+void AppendCards(std::string& out, const Dashboard& dashboard) {
+  for (const KpiResult& result : dashboard.kpis) {
+    const KpiDef& def = *result.def;
+    out.append("<article class=\"card\" data-kpi=\"");
+    out.append(def.id);
+    out.append("\" data-value=\"");
+    if (result.value) AppendExact(out, *result.value);
+    out.append("\"");
+    if (!result.available) out.append(" data-unavailable");
+    out.append("><h2 class=\"card-label\" title=\"");
+    AppendHtmlEscaped(out, def.help);
+    out.append("\">");
+    AppendHtmlEscaped(out, def.label);
+    out.append("</h2><p class=\"card-value\"><span class=\"value\">");
+    const std::string value_text = FormatKpiValue(def, result.value);
+    AppendHtmlEscaped(out, value_text);
+    out.append("</span>");
+    // The unit follows a value, unless the value already carries it ("87.3%").
+    if (result.value && !def.unit.empty() && !std::string_view(value_text).ends_with(def.unit)) {
+      out.append(" <span class=\"unit\">");
+      AppendHtmlEscaped(out, def.unit);
+      out.append("</span>");
+    }
+    out.append("</p><div class=\"spark\" data-kpi=\"");
+    out.append(def.id);
+    out.append("\">");
+    if (!result.available) {
+      out.append("<p class=\"spark-note\">Not in this data file</p>");
+    } else if (dashboard.days.empty()) {
+      out.append("<p class=\"spark-note\">No daily data</p>");
+    } else {
+      AppendSvgSparkline(out, result.trend);
+    }
+    out.append("</div></article>");
+  }
+}
+
+// The trends once, as JSON for app.js: {"days": [...], "kpis": [{"id", "label", "unit",
+// "format", "values": [...]}]}. Values are rounded as displayed; null = no value.
+void AppendKpiData(std::string& out, const Dashboard& dashboard) {
+  out.append("{\"days\":[");
+  for (std::size_t i = 0; i < dashboard.days.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('"');
+    AppendDay(out, dashboard.days[i]);
+    out.push_back('"');
+  }
+  out.append("],\"kpis\":[");
+  bool first = true;
+  for (const KpiResult& result : dashboard.kpis) {
+    const KpiDef& def = *result.def;
+    if (!first) out.push_back(',');
+    first = false;
+    out.append("{\"id\":\"");
+    AppendJsonEscaped(out, def.id);
+    out.append("\",\"label\":\"");
+    AppendJsonEscaped(out, def.label);
+    out.append("\",\"unit\":\"");
+    AppendJsonEscaped(out, def.unit);
+    out.append("\",\"format\":\"");
+    out.append(FormatName(def.format));
+    out.append("\",\"values\":[");
+    for (std::size_t i = 0; i < result.trend.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      const double v = result.trend[i];
+      if (std::isfinite(v)) {
+        AppendRounded(out, v, def.format);
+      } else {
+        out.append("null");
+      }
+    }
+    out.append("]}");
+  }
+  out.append("]}");
+}
+
+// ---- notices ----------------------------------------------------------------------------
+
+void AppendBanners(std::string& out, const PageInput& in) {
+  if (!in.reload_error) return;
+  out.append("<div class=\"banner banner-warn\" role=\"status\"><strong>Data may be out of "
+             "date.</strong> Showing data loaded at <time datetime=\"");
+  AppendHtmlEscaped(out, in.data.report().loaded_at);
+  out.append("\">");
+  AppendReadableTime(out, in.data.report().loaded_at);
+  out.append("</time>; reload failed: <span class=\"banner-detail\">");
+  AppendHtmlEscaped(out, *in.reload_error);
+  out.append("</span></div>");
+}
+
+void AppendErrors(std::string& out, const std::vector<std::string>& errors) {
+  if (errors.empty()) return;
+  out.append("<div class=\"alert alert-error\" role=\"alert\"><strong>");
+  out.append(errors.size() == 1 ? "A filter was ignored:" : "Some filters were ignored:");
+  out.append("</strong><ul>");
+  for (const std::string& error : errors) {
+    out.append("<li>");
+    AppendHtmlEscaped(out, error);
+    out.append("</li>");
+  }
+  out.append("</ul></div>");
+}
+
+void AppendWarnings(std::string& out, const LoadReport& report) {
+  const std::vector<std::string> warnings = report.Warnings();
+  if (warnings.empty()) return;
+  out.append("<details class=\"notice\"><summary>");
+  AppendThousands(out, warnings.size());
+  out.append(warnings.size() == 1 ? " note" : " notes");
+  out.append(" about the data file</summary><ul>");
+  for (const std::string& warning : warnings) {
+    out.append("<li>");
+    AppendHtmlEscaped(out, warning);
+    out.append("</li>");
+  }
+  out.append("</ul></details>");
+}
+
+void AppendFooter(std::string& out, const LoadReport& report) {
+  out.append("<span><strong>");
+  AppendThousands(out, report.rows_loaded);
+  out.append("</strong> rows loaded from <code>");
+  AppendHtmlEscaped(out, report.source);
+  out.append("</code></span>");
+  if (!report.loaded_at.empty()) {
+    out.append("<span>at <time datetime=\"");
+    AppendHtmlEscaped(out, report.loaded_at);
+    out.append("\">");
+    AppendReadableTime(out, report.loaded_at);
+    out.append("</time></span>");
+  }
+  out.append("<span><a href=\"/api/v1/kpis\">JSON API</a></span>");
+}
+
+// Output size guess, so the string grows at most once or twice.
+std::size_t EstimateSize(const HtmlTemplate& tmpl, const PageInput& in) {
+  std::size_t size = tmpl.literal_size() + 16 * 1024;
+  for (const auto& names : in.choices.names) {
+    for (const std::string& name : names) size += 2 * name.size() + 80;
+  }
+  size += in.dashboard.days.size() * (14 + kKpiCount * 8);
+  return size;
+}
+
+}  // namespace
+
+std::string RenderOverallPage(const PageInput& in) {
+  std::string out;
+  const HtmlTemplate* tmpl = OverallTemplate();
+  if (tmpl == nullptr) {
+    return RenderErrorPage(500, "Page template missing", "The dashboard template could not be loaded.");
+  }
+  out.reserve(EstimateSize(*tmpl, in));
+  tmpl->Render(out, [&](std::size_t slot, std::string& o) {
+    switch (slot) {
+      case kSlotTitle:
+        o.append("Overview · Keeta");
+        break;
+      case kSlotLoadedAt: AppendHtmlEscaped(o, in.data.report().loaded_at); break;
+      case kSlotLoadedAtText: AppendReadableTime(o, in.data.report().loaded_at); break;
+      case kSlotBanners: AppendBanners(o, in); break;
+      case kSlotPickers:
+        for (const DimensionText& text : kPickerOrder) AppendPicker(o, text, in.filter, in.choices);
+        break;
+      case kSlotFromDate: AppendOptionalDay(o, in.filter.from); break;
+      case kSlotToDate: AppendOptionalDay(o, in.filter.to); break;
+      case kSlotMinDay: AppendOptionalDay(o, in.choices.min_day); break;
+      case kSlotMaxDay: AppendOptionalDay(o, in.choices.max_day); break;
+      case kSlotErrors: AppendErrors(o, in.errors); break;
+      case kSlotSummary: AppendSummary(o, in); break;
+      case kSlotCards: AppendCards(o, in.dashboard); break;
+      case kSlotWarnings: AppendWarnings(o, in.data.report()); break;
+      case kSlotFooter: AppendFooter(o, in.data.report()); break;
+      case kSlotKpiData: AppendKpiData(o, in.dashboard); break;
+      default: break;
+    }
+  });
+  return out;
+}
+
+std::string RenderErrorPage(int status, std::string_view title, std::string_view message) {
+  std::string out;
+  const HtmlTemplate* tmpl = ErrorTemplate();
+  if (tmpl == nullptr) {
+    // Bare but still correct and escaped.
+    out.append("<!doctype html><meta charset=\"utf-8\"><title>");
+    AppendHtmlEscaped(out, title);
+    out.append("</title><h1>");
+    AppendInt(out, status);
+    out.append(" ");
+    AppendHtmlEscaped(out, title);
+    out.append("</h1><p>");
+    AppendHtmlEscaped(out, message);
+    out.append("</p><p><a href=\"/overall\">Back to the dashboard</a></p>");
+    return out;
+  }
+  out.reserve(tmpl->literal_size() + title.size() * 2 + message.size() * 2 + 64);
+  tmpl->Render(out, [&](std::size_t slot, std::string& o) {
+    switch (slot) {
+      case kSlotStatus: AppendInt(o, status); break;
+      case kSlotErrorTitle: AppendHtmlEscaped(o, title); break;
+      case kSlotMessage: AppendHtmlEscaped(o, message); break;
+      default: break;
+    }
+  });
+  return out;
+}
+
+}  // namespace keeta::web
