@@ -50,7 +50,7 @@ bench: build
 	./scripts/bench.sh
 
 bench-load: build
-	./bench/load.sh
+	./bench/wrk.sh
 
 clean:
 	rm -rf build
