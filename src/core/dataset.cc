@@ -1,8 +1,10 @@
 #include "core/dataset.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
+#include <thread>
 #include <unordered_map>
 
 namespace keeta {
@@ -69,6 +71,25 @@ void CountingSort(std::vector<std::uint32_t>& perm, std::size_t buckets, Key key
   std::vector<std::uint32_t> out(perm.size());
   for (std::uint32_t r : perm) out[offsets[key(r)]++] = r;
   perm.swap(out);
+}
+
+// Runs fn(0..count-1) on up to hardware_concurrency threads. The gathers below are
+// independent per column and bound by cache misses, so they scale with cores.
+template <class Fn>
+void ParallelFor(std::size_t count, Fn fn) {
+  const std::size_t threads =
+      std::min<std::size_t>(count, std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < count; ++i) fn(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < count;) fn(i);
+  };
+  std::vector<std::jthread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
 }
 
 template <class T>
@@ -181,16 +202,19 @@ std::shared_ptr<const Dataset> Dataset::Build(ParsedTable table, LoadReport repo
     if (g.begin == g.end) g.begin = static_cast<std::uint32_t>(i);
     g.end = static_cast<std::uint32_t>(i + 1);
   }
-  ds->row_day_ = Gather(day_index, perm);
-  std::vector<std::uint32_t>().swap(day_index);
-  std::vector<std::uint32_t>().swap(row_group);
-
-  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+  // Reorder every column into (group, day) order; columns are independent.
+  ParallelFor(kMeasureCount + 1, [&](std::size_t m) {
+    if (m == kMeasureCount) {
+      ds->row_day_ = Gather(day_index, perm);
+      std::vector<std::uint32_t>().swap(day_index);
+      return;
+    }
     auto& col = table.measures[m];
-    if (!col || col->size() != n) continue;
+    if (!col || col->size() != n) return;
     ds->measures_[m] = Gather(*col, perm);
     std::vector<double>().swap(*col);
-  }
+  });
+  std::vector<std::uint32_t>().swap(row_group);
 
   // 5. Active flag: a non-empty agent on a row whose active_agents is not 0 (missing or
   //    absent counts as active).
@@ -208,18 +232,27 @@ std::shared_ptr<const Dataset> Dataset::Build(ParsedTable table, LoadReport repo
 
   // 6. Per-day totals over all rows, for unfiltered views.
   ds->day_totals_.assign(ds->days_.size(), Totals{});
-  for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    if (!ds->measures_[m]) continue;
+  ParallelFor(kMeasureCount, [&](std::size_t m) {
+    if (!ds->measures_[m]) return;
+    // Accumulate privately (slot days_.size() = no day), publish once: threads sharing
+    // the Totals cache lines row by row would thrash.
+    const std::size_t days = ds->days_.size();
+    std::vector<double> sum(days + 1, 0.0);
+    std::vector<std::uint64_t> count(days + 1, 0);
     const double* v = ds->measures_[m]->data();
     for (std::size_t r = 0; r < n; ++r) {
       const std::uint32_t d = ds->row_day_[r];
-      Totals& t = d == kNoDayIndex ? ds->no_day_totals_ : ds->day_totals_[d];
-      if (!std::isnan(v[r])) {
-        t.sum[m] += v[r];
-        ++t.count[m];
-      }
+      const std::size_t slot = d == kNoDayIndex ? days : d;
+      const bool present = !std::isnan(v[r]);
+      sum[slot] += present ? v[r] : 0.0;
+      count[slot] += present;
     }
-  }
+    for (std::size_t d = 0; d <= days; ++d) {
+      Totals& t = d == days ? ds->no_day_totals_ : ds->day_totals_[d];
+      t.sum[m] = sum[d];
+      t.count[m] = count[d];
+    }
+  });
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint32_t d = ds->row_day_[r];
     ++(d == kNoDayIndex ? ds->no_day_totals_ : ds->day_totals_[d]).rows;
