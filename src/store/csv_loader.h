@@ -22,7 +22,8 @@ struct CsvTable {
 // Parses a whole CSV document held in memory. `source` names it in messages and the report.
 Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source);
 
-// Reads and parses a file (mmap'd; no copy of the whole file is kept).
+// Reads and parses a file, read in 1 MiB pieces (not mmap: a file rewritten in place
+// while mapped would crash the server with SIGBUS); no copy of the whole file is kept.
 Result<CsvTable> ReadCsvFile(const std::string& path);
 
 }  // namespace keeta
