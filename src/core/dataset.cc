@@ -192,15 +192,16 @@ std::shared_ptr<const Dataset> Dataset::Build(ParsedTable table, LoadReport repo
   });
   CountingSort(perm, keys.size(), [&](std::uint32_t r) { return row_group[r]; });
 
+  // Group boundaries from the group sizes (rows are now group-major).
   ds->groups_.resize(keys.size());
-  for (std::uint32_t i = 0; i < keys.size(); ++i) {
-    ds->groups_[i].ids = keys[group_order[i]];
-    ds->groups_[i].begin = ds->groups_[i].end = 0;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    Group& g = ds->groups_[row_group[perm[i]]];
-    if (g.begin == g.end) g.begin = static_cast<std::uint32_t>(i);
-    g.end = static_cast<std::uint32_t>(i + 1);
+  {
+    std::vector<std::uint32_t> size(keys.size(), 0);
+    for (std::uint32_t g : row_group) ++size[g];
+    std::uint32_t begin = 0;
+    for (std::uint32_t i = 0; i < keys.size(); ++i) {
+      ds->groups_[i] = Group{keys[group_order[i]], begin, begin + size[i]};
+      begin += size[i];
+    }
   }
   // Reorder every column into (group, day) order; columns are independent.
   ParallelFor(kMeasureCount + 1, [&](std::size_t m) {
