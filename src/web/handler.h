@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
+#include <cstddef>
 #include <memory>
 
 #include "store/dataset_holder.h"
@@ -16,6 +17,7 @@ using Response = http::response<http::string_body>;
 
 struct HandlerOptions {
   bool enable_cache = true;  // cache rendered bodies per (snapshot, route, query)
+  std::size_t cache_bytes = std::size_t{64} << 20;  // the cache's bound on body bytes
 };
 
 class Handler {

@@ -4,7 +4,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
+
+#include "core/result.h"
+#include "web/handler.h"
 
 namespace keeta::web {
 
@@ -20,11 +25,45 @@ struct ServerOptions {
   std::size_t body_limit = 64 * 1024;
   std::chrono::seconds read_timeout{30};  // a request must arrive within this
   std::chrono::seconds idle_timeout{60};  // keep-alive connections idle longer are closed
+  std::chrono::seconds shutdown_grace{10};  // on stop, in-flight requests get this long
+  bool access_log = true;                // one stdout line per request
 };
 
 // Loads the data, serves until SIGINT/SIGTERM (in-flight requests finish), returns an exit
 // code. Logs one line when ready: the dashboard URL. A data file that cannot be loaded at
 // start is an error (message on stderr, non-zero exit).
 int Serve(const ServerOptions& options);
+
+// What the server calls for each complete request (Handler::Handle in production; tests
+// may pass anything). Called on I/O threads, concurrently.
+using RequestHandler = std::function<Response(const Request&)>;
+
+// The listening server without data loading or signal handling, so that tests (and
+// Serve) can start it on any port and stop it programmatically.
+// Thread-safety: Stop and port may be called from any thread; Wait from one thread.
+class Server {
+ public:
+  // Binds options.host:options.port (port 0 = any free port), listens and starts
+  // options.threads I/O threads. A bind/listen failure is an Error.
+  static Result<std::unique_ptr<Server>> Start(RequestHandler handler,
+                                               const ServerOptions& options);
+  ~Server();  // Stop() then Wait()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  unsigned short port() const;  // the bound port (useful with port 0)
+
+  // Graceful stop; returns at once. Stops accepting, closes idle connections, lets
+  // requests in flight finish (each answered with `Connection: close`); after
+  // shutdown_grace whatever remains is cut off. Idempotent.
+  void Stop();
+  // Blocks until every I/O thread has finished (after Stop).
+  void Wait();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace keeta::web

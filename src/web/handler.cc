@@ -1,0 +1,291 @@
+// Routing and response policy (docs/api.md): which route answers, error shapes (JSON under
+// /api/, a page elsewhere), headers every response carries, gzip, and the response cache.
+// Data routes take the dataset snapshot once and answer the whole request from it.
+#include "web/handler.h"
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/engine.h"
+#include "core/query.h"
+#include "web/assets.h"
+#include "web/json_api.h"
+#include "web/page.h"
+#include "web/query_string.h"
+#include "web/response_cache.h"
+
+namespace keeta::web {
+namespace {
+
+constexpr std::string_view kServerName = "keeta";
+constexpr std::string_view kAllowed = "GET, HEAD";
+constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
+constexpr std::string_view kJsonType = "application/json";
+constexpr std::string_view kTextType = "text/plain; charset=utf-8";
+// Pages load their scripts and styles from /static only; data the page inlines sits in
+// <script type="application/json">, which is not executed and so needs no exception.
+constexpr std::string_view kPageCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+constexpr std::size_t kGzipMinBytes = 1024;  // below this gzip saves little and costs a call
+constexpr int kGzipLevel = 5;                // good ratio at a fraction of level 9's CPU
+constexpr std::string_view kApiPrefix = "/api/";
+constexpr std::string_view kStaticPrefix = "/static/";
+
+// Routes whose bodies depend on the dataset and the filter (the response cache's "route").
+enum class DataRoute { kOverall, kKpis, kFilters };
+
+bool IsApiPath(std::string_view path) { return path.starts_with(kApiPrefix); }
+
+void SetBody(Response& res, http::status status, std::string_view type, std::string body) {
+  res.result(status);
+  res.set(http::field::content_type, type);
+  res.body() = std::move(body);
+}
+
+void SetHtml(Response& res, http::status status, std::string body) {
+  SetBody(res, status, kHtmlType, std::move(body));
+  res.set("Content-Security-Policy", kPageCsp);
+  res.set("Referrer-Policy", "same-origin");
+}
+
+// An error answer: JSON for API paths, a readable page otherwise.
+void SetError(Response& res, std::string_view path, http::status status,
+              std::string_view code, std::string_view message, std::string_view param = {}) {
+  if (IsApiPath(path)) {
+    SetBody(res, status, kJsonType, ErrorJson(code, message, param));
+  } else {
+    SetHtml(res, status,
+            RenderErrorPage(static_cast<int>(status), http::obsolete_reason(status), message));
+  }
+  res.set(http::field::cache_control, "no-store");
+}
+
+}  // namespace
+
+// Immutable after construction except the cache, which locks internally; so Handle may run
+// on many threads at once.
+struct Handler::Impl {
+  std::shared_ptr<DatasetHolder> data;
+  HandlerOptions options;
+  mutable std::optional<ResponseCache> cache;  // empty when disabled; internally locked
+
+  void Route(const Request& req, std::string_view path, std::string_view query,
+             Response& res) const;
+  void ServeData(const Request& req, DataRoute route, std::string_view path,
+                 std::string_view query, Response& res) const;
+  void ServeStatic(const Request& req, const StaticAsset& asset, std::string_view query,
+                   Response& res) const;
+};
+
+Handler::Handler(std::shared_ptr<DatasetHolder> data, HandlerOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->data = std::move(data);
+  impl_->options = options;
+  if (options.enable_cache) impl_->cache.emplace(options.cache_bytes);
+}
+
+Handler::~Handler() = default;
+
+Response Handler::Handle(const Request& req) const {
+  Response res;
+  res.version(req.version());
+  res.keep_alive(req.keep_alive());
+  const Target target = SplitTarget(req.target());
+  try {
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+      SetError(res, target.path, http::status::method_not_allowed, "method_not_allowed",
+               fmt::format("method {} is not allowed; use GET or HEAD", req.method_string()));
+      res.set(http::field::allow, kAllowed);
+    } else {
+      impl_->Route(req, target.path, target.query, res);
+    }
+  } catch (const std::exception&) {
+    // A bug or an allocation failure: answer rather than drop the connection.
+    res = Response{};
+    res.version(req.version());
+    res.keep_alive(false);
+    SetBody(res, http::status::internal_server_error, kTextType,
+            "internal error\n");
+  }
+  res.set(http::field::server, kServerName);
+  res.set("X-Content-Type-Options", "nosniff");
+  // Content-Length describes the representation, also for HEAD and 304 (which carry none).
+  if (res.find(http::field::content_length) == res.end()) {
+    res.content_length(res.body().size());
+  }
+  if (req.method() == http::verb::head) res.body().clear();
+  return res;
+}
+
+void Handler::Impl::Route(const Request& req, std::string_view path, std::string_view query,
+                          Response& res) const {
+  if (path == "/") {
+    std::string location = "/overall";
+    if (!query.empty()) {
+      location += '?';
+      location += query;
+    }
+    SetBody(res, http::status::found, kTextType, fmt::format("See {}\n", location));
+    res.set(http::field::location, location);
+    return;
+  }
+  if (path == "/overall") return ServeData(req, DataRoute::kOverall, path, query, res);
+  if (path == "/api/v1/kpis") return ServeData(req, DataRoute::kKpis, path, query, res);
+  if (path == "/api/v1/filters") return ServeData(req, DataRoute::kFilters, path, query, res);
+  if (path == "/healthz") {
+    SetBody(res, http::status::ok, kTextType, "ok");
+    res.set(http::field::cache_control, "no-store");
+    return;
+  }
+  if (path == "/api/v1/openapi.json") {
+    if (const StaticAsset* doc = FindStaticAsset("openapi.json")) {
+      return ServeStatic(req, *doc, query, res);
+    }
+  }
+  if (path.starts_with(kStaticPrefix)) {
+    const std::string_view name = path.substr(kStaticPrefix.size());
+    const StaticAsset* asset =
+        name.find('/') == std::string_view::npos ? FindStaticAsset(name) : nullptr;
+    if (asset != nullptr) return ServeStatic(req, *asset, query, res);
+  }
+  SetError(res, path, http::status::not_found, "not_found",
+           fmt::format("no such page: {}", path));
+}
+
+void Handler::Impl::ServeStatic(const Request& req, const StaticAsset& asset,
+                                std::string_view query, Response& res) const {
+  const bool gzip = !asset.gzip.empty() && AcceptsGzip(req[http::field::accept_encoding]);
+  const std::string_view bytes = gzip ? std::string_view(asset.gzip) : asset.bytes;
+  const std::string& etag = gzip ? asset.gzip_etag : asset.etag;
+  res.set(http::field::content_type, asset.content_type);
+  res.set(http::field::etag, etag);
+  // A URL carrying this build's version never changes content (see StaticUrl).
+  const bool versioned = query == "v=" + asset.version;
+  res.set(http::field::cache_control,
+          versioned ? "public, max-age=31536000, immutable" : "public, max-age=3600");
+  if (asset.compressible) res.set(http::field::vary, "Accept-Encoding");
+  if (gzip) res.set(http::field::content_encoding, "gzip");
+  const auto if_none_match = req[http::field::if_none_match];
+  if (!if_none_match.empty() && EtagMatches(if_none_match, etag)) {
+    res.result(http::status::not_modified);
+    res.content_length(bytes.size());
+    return;
+  }
+  res.result(http::status::ok);
+  res.body().assign(bytes.data(), bytes.size());
+}
+
+void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_view path,
+                              std::string_view query, Response& res) const {
+  const bool page = route == DataRoute::kOverall;
+  // Generation first, then the snapshot: the snapshot is then at least that new, and the
+  // cache checks snapshot identity anyway. One snapshot serves the whole request.
+  const std::uint64_t generation = data->generation();
+  const std::shared_ptr<const Dataset> snapshot = data->Get();
+  if (snapshot == nullptr) {
+    SetError(res, path, http::status::service_unavailable, "no_data",
+             "no dataset is loaded yet; try again shortly");
+    res.set(http::field::retry_after, "5");
+    return;
+  }
+
+  auto params = ParseQueryString(query);
+  if (!params) {
+    SetError(res, path, http::status::bad_request, "invalid_query", params.error().message,
+             params.error().param);
+    return;
+  }
+  // The API rejects a bad date; the page drops it and says so, still showing the dashboard.
+  std::vector<std::string> page_errors;
+  auto filter = ParseFilter(*params);
+  while (!filter && page && !filter.error().param.empty()) {
+    page_errors.push_back(filter.error().message + " — ignored");
+    const std::string bad = filter.error().param;
+    std::erase_if(*params, [&](const auto& kv) { return kv.first == bad; });
+    filter = ParseFilter(*params);
+  }
+  if (!filter) {
+    SetError(res, path, http::status::bad_request, "invalid_date", filter.error().message,
+             filter.error().param);
+    return;
+  }
+
+  Query q;  // default scope: admin (accounts will fill it in; see README "Roadmap")
+  q.filter = std::move(*filter);
+
+  const bool gzip = AcceptsGzip(req[http::field::accept_encoding]);
+  std::optional<std::string> reload_error;
+  std::string route_key;
+  switch (route) {
+    case DataRoute::kOverall:
+      // The page shows a failed reload's message, which changes without a new snapshot.
+      reload_error = data->last_error();
+      route_key = "overall";
+      if (reload_error) route_key += "\n" + *reload_error;
+      break;
+    case DataRoute::kKpis: route_key = "kpis"; break;
+    case DataRoute::kFilters: route_key = "filters"; break;
+  }
+  // Messages about dropped parameters are per request: such pages are not cached.
+  const bool cacheable = cache.has_value() && page_errors.empty();
+  const std::string filter_key = cacheable ? q.filter.CanonicalKey() : std::string();
+  ResponseCache::Key key{generation, snapshot, route_key, filter_key, false};
+
+  std::shared_ptr<const std::string> body;
+  bool compressed = false;
+  if (cacheable && gzip) {
+    key.gzip = true;
+    body = cache->Get(key);
+    compressed = body != nullptr;
+    key.gzip = false;
+  }
+  if (body == nullptr && cacheable) body = cache->Get(key);
+  if (body == nullptr) {
+    std::string text;
+    switch (route) {
+      case DataRoute::kOverall: {
+        const Dashboard dashboard = ComputeDashboard(*snapshot, q);
+        const FilterChoices choices = ComputeChoices(*snapshot, q);
+        text = RenderOverallPage(PageInput{*snapshot, q.filter, dashboard, choices,
+                                           std::move(page_errors), reload_error});
+        break;
+      }
+      case DataRoute::kKpis:
+        text = KpisJson(*snapshot, q.filter, ComputeDashboard(*snapshot, q));
+        break;
+      case DataRoute::kFilters:
+        text = FiltersJson(ComputeChoices(*snapshot, q));
+        break;
+    }
+    body = std::make_shared<const std::string>(std::move(text));
+    if (cacheable) cache->Put(key, body);
+  }
+  if (gzip && !compressed && body->size() > kGzipMinBytes) {
+    std::string gz = GzipCompress(*body, kGzipLevel);
+    if (!gz.empty()) {
+      body = std::make_shared<const std::string>(std::move(gz));
+      compressed = true;
+      if (cacheable) {
+        key.gzip = true;
+        cache->Put(key, body);
+      }
+    }
+  }
+
+  if (page) {
+    SetHtml(res, http::status::ok, std::string(*body));
+  } else {
+    SetBody(res, http::status::ok, kJsonType, std::string(*body));
+  }
+  res.set(http::field::cache_control, "no-cache");
+  res.set(http::field::vary, "Accept-Encoding");
+  if (compressed) res.set(http::field::content_encoding, "gzip");
+}
+
+}  // namespace keeta::web

@@ -1,0 +1,301 @@
+// The /api/v1 bodies, streamed into one reserved string: KpisJson is on the hot path (three
+// years of daily trends for ten KPIs is ~10^4 numbers), so numbers go through std::to_chars
+// and nothing builds a DOM. The other bodies share the same writer, and so its escaping.
+#include "web/json_api.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "core/kpi_registry.h"
+
+namespace keeta::web {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void AppendUnicodeEscape(std::string& out, unsigned code) {
+  const char buf[6] = {'\\', 'u', kHex[(code >> 12) & 0xF], kHex[(code >> 8) & 0xF],
+                       kHex[(code >> 4) & 0xF], kHex[code & 0xF]};
+  out.append(buf, sizeof buf);
+}
+
+// Length of the well-formed UTF-8 sequence starting at s[0] (lead byte >= 0x80), or 0 when
+// it is malformed (bad lead, truncated, bad continuation, overlong, surrogate, > U+10FFFF).
+std::size_t Utf8SequenceLength(const unsigned char* s, std::size_t n) {
+  const unsigned char c = s[0];
+  auto cont = [&](std::size_t i) { return i < n && (s[i] & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && s[1] < 0xA0) return 0;  // overlong
+    if (c == 0xED && s[1] >= 0xA0) return 0;  // UTF-16 surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && s[1] < 0x90) return 0;  // overlong
+    if (c == 0xF4 && s[1] >= 0x90) return 0;  // > U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+// Appends `text` as a JSON string literal, quotes included. Control characters, quotes and
+// backslashes are escaped; `<`, `>` and `&` too, so the text is inert even if a page inlines
+// it in a <script> element. Valid UTF-8 passes through; a malformed byte becomes U+FFFD
+// (names come from files and URLs, and one stray byte must not make the whole body invalid).
+void AppendJsonString(std::string& out, std::string_view text) {
+  out.push_back('"');
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t run = 0;  // start of the pending run of bytes copied verbatim
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = s[i];
+    if (c >= 0x80) {
+      const std::size_t len = Utf8SequenceLength(s + i, n - i);
+      if (len != 0) {
+        i += len;
+        continue;
+      }
+      out.append(text.data() + run, i - run);
+      AppendUnicodeEscape(out, 0xFFFD);
+      run = ++i;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+      ++i;
+      continue;
+    }
+    out.append(text.data() + run, i - run);
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      default: AppendUnicodeEscape(out, c); break;
+    }
+    run = ++i;
+  }
+  out.append(text.data() + run, n - run);
+  out.push_back('"');
+}
+
+// Room WriteNumber may need: "-" + 17 significant digits + "." + "e-308" fits easily.
+constexpr std::size_t kMaxNumberChars = 32;
+
+// `n / 10^decimals` in fixed notation (n != 0 has no trailing zero digit to drop).
+char* WriteFixed(char* p, long long n, int decimals) {
+  if (n < 0) {
+    *p++ = '-';
+    n = -n;
+  }
+  char digits[24];
+  const int len = static_cast<int>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits);
+  if (len <= decimals) {
+    *p++ = '0';
+    *p++ = '.';
+    for (int i = len; i < decimals; ++i) *p++ = '0';
+    std::memcpy(p, digits, static_cast<std::size_t>(len));
+    return p + len;
+  }
+  const int whole = len - decimals;
+  std::memcpy(p, digits, static_cast<std::size_t>(whole));
+  p += whole;
+  *p++ = '.';
+  std::memcpy(p, digits + whole, static_cast<std::size_t>(decimals));
+  return p + decimals;
+}
+
+// A JSON number: integral values as integers (1204, not 1204.0), others in the shortest
+// decimal form that reads back to the same double. Non-finite values have no JSON form:
+// null. Writes at most kMaxNumberChars.
+//
+// Most values are data with a few decimals (23.6, 87.25), for which the general shortest
+// algorithm (std::to_chars) is the slow part of a large body; they take a fast path: if v
+// is the double nearest to n / 10^k for some k <= 6, that decimal is printed directly. The
+// check is exact: n and 10^k are exact doubles, so n / 10^k rounds exactly as parsing the
+// text would; and below 1e9 two such decimals cannot share a double, so the smallest k
+// found is the shortest form.
+char* WriteNumber(char* p, double v) {
+  if (!std::isfinite(v)) {
+    std::memcpy(p, "null", 4);
+    return p + 4;
+  }
+  const double magnitude = std::fabs(v);
+  if (magnitude < 1e15 && v == std::trunc(v)) {
+    return std::to_chars(p, p + kMaxNumberChars, static_cast<long long>(v)).ptr;
+  }
+  if (magnitude < 1e9) {
+    static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+    for (int k = 1; k <= 6; ++k) {
+      const long long n = std::llround(v * kPow10[k]);
+      if (static_cast<double>(n) / kPow10[k] == v) return WriteFixed(p, n, k);
+    }
+  }
+  return std::to_chars(p, p + kMaxNumberChars, v).ptr;
+}
+
+void AppendNumber(std::string& out, double value) {
+  char buf[kMaxNumberChars];
+  out.append(buf, WriteNumber(buf, value));
+}
+
+void AppendUnsigned(std::string& out, std::uint64_t value) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, r.ptr);
+}
+
+void AppendOptionalDay(std::string& out, const std::optional<Day>& day) {
+  if (!day) {
+    out.append("null");
+    return;
+  }
+  char buf[12];
+  buf[0] = '"';
+  FormatDayTo(*day, buf + 1);
+  buf[11] = '"';
+  out.append(buf, sizeof buf);
+}
+
+void AppendStringArray(std::string& out, const std::vector<std::string>& values) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i != 0) out.push_back(',');
+    AppendJsonString(out, values[i]);
+  }
+  out.push_back(']');
+}
+
+// `"agent":[...],"team_leader":[...],"supervisor":[...]` (no braces).
+void AppendNameLists(std::string& out,
+                     const std::array<std::vector<std::string>, kDimensionCount>& names) {
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    if (d != 0) out.push_back(',');
+    AppendJsonString(out, kNameParams[d]);
+    out.push_back(':');
+    AppendStringArray(out, names[d]);
+  }
+}
+
+}  // namespace
+
+std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard) {
+  // Each trend point starts with `["YYYY-MM-DD",`: 14 bytes per day, formatted once here
+  // rather than once per KPI, then copied as one fixed-size block.
+  constexpr std::size_t kPrefix = 14;
+  const std::size_t day_count = dashboard.days.size();
+  std::string prefixes(day_count * kPrefix, '\0');
+  for (std::size_t i = 0; i < day_count; ++i) {
+    char* at = &prefixes[i * kPrefix];
+    at[0] = '[';
+    at[1] = '"';
+    FormatDayTo(dashboard.days[i], at + 2);
+    at[12] = '"';
+    at[13] = ',';
+  }
+  // The most a point takes: separator, prefix, number, `]`.
+  constexpr std::size_t kMaxPoint = 1 + kPrefix + kMaxNumberChars + 1;
+
+  std::string out;
+  out.reserve(1024 + kKpiCount * (160 + day_count * 26));
+
+  out.append("{\"filters\":{");
+  AppendNameLists(out, filter.names);
+  out.append(",\"from_date\":");
+  AppendOptionalDay(out, filter.from);
+  out.append(",\"to_date\":");
+  AppendOptionalDay(out, filter.to);
+  out.append("},\"rows\":");
+  AppendUnsigned(out, dashboard.rows);
+
+  out.append(",\"kpis\":[");
+  for (std::size_t k = 0; k < kKpiCount; ++k) {
+    const KpiResult& result = dashboard.kpis[k];
+    const KpiDef& def = result.def != nullptr ? *result.def : kKpis[k];
+    if (k != 0) out.push_back(',');
+    out.append("{\"id\":");
+    AppendJsonString(out, def.id);
+    out.append(",\"label\":");
+    AppendJsonString(out, def.label);
+    out.append(",\"unit\":");
+    AppendJsonString(out, def.unit);
+    out.append(",\"value\":");
+    if (result.available && result.value) {
+      AppendNumber(out, *result.value);
+    } else {
+      out.append("null");
+    }
+    out.append(",\"trend\":[");
+    const std::size_t points = result.available ? std::min(day_count, result.trend.size()) : 0;
+    if (points != 0) {
+      // Write the points through a raw cursor into space sized for the worst case, then
+      // trim: no per-append capacity checks in the loop that dominates the body.
+      const std::size_t start = out.size();
+      out.resize(start + points * kMaxPoint);
+      char* p = out.data() + start;
+      for (std::size_t i = 0; i < points; ++i) {
+        if (i != 0) *p++ = ',';
+        std::memcpy(p, prefixes.data() + i * kPrefix, kPrefix);
+        p = WriteNumber(p + kPrefix, result.trend[i]);
+        *p++ = ']';
+      }
+      out.resize(static_cast<std::size_t>(p - out.data()));
+    }
+    out.append("]}");
+  }
+
+  const LoadReport& report = data.report();
+  out.append("],\"data\":{\"source\":");
+  AppendJsonString(out, report.source);
+  out.append(",\"rows_loaded\":");
+  AppendUnsigned(out, report.rows_loaded);
+  out.append(",\"loaded_at\":");
+  AppendJsonString(out, report.loaded_at);
+  out.append(",\"warnings\":");
+  AppendStringArray(out, report.Warnings());
+  out.append("}}");
+  return out;
+}
+
+std::string FiltersJson(const FilterChoices& choices) {
+  std::size_t size = 64;
+  for (const auto& list : choices.names) {
+    for (const auto& name : list) size += name.size() + 3;
+  }
+  std::string out;
+  out.reserve(size);
+  out.push_back('{');
+  AppendNameLists(out, choices.names);
+  out.append(",\"min_day\":");
+  AppendOptionalDay(out, choices.min_day);
+  out.append(",\"max_day\":");
+  AppendOptionalDay(out, choices.max_day);
+  out.push_back('}');
+  return out;
+}
+
+std::string ErrorJson(std::string_view code, std::string_view message, std::string_view param) {
+  // Written with the same escaper as the hot bodies: messages quote user input, which must
+  // come out inert (`<` escaped) and valid (malformed UTF-8 replaced).
+  std::string out;
+  out.reserve(64 + code.size() + message.size() + param.size());
+  out.append("{\"error\":{\"code\":");
+  AppendJsonString(out, code);
+  out.append(",\"message\":");
+  AppendJsonString(out, message);
+  out.append(",\"param\":");
+  if (param.empty()) {
+    out.append("null");  // no parameter: null rather than "", so clients can test for it
+  } else {
+    AppendJsonString(out, param);
+  }
+  out.append("}}");
+  return out;
+}
+
+}  // namespace keeta::web

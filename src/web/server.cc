@@ -1,0 +1,554 @@
+// The Beast transport (after Beast's advanced async server example): one acceptor, a pool
+// of threads running one io_context, one Session per connection on its own strand. A
+// session handles one request at a time (pipelined requests wait in its buffer), so
+// requests on one connection are answered in order.
+#include "web/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <exception>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <spdlog/async.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "store/data_source.h"
+#include "store/dataset_holder.h"
+
+namespace keeta::web {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// A log sink writing to stdout through stdio's buffer: a line per request must not cost a
+// write(2) each. The buffer is flushed on warnings and every second by Serve's housekeeping
+// thread; a terminal is line-buffered by stdio anyway. Thread-safety: base_sink's mutex.
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  }
+  void flush_() override { std::fflush(stdout); }
+};
+
+// The process-wide logger for access lines and server events: formatting happens on the
+// calling thread, writing on a background thread, so a slow stdout never stalls requests
+// (when the queue is full the oldest lines are dropped rather than blocking).
+std::shared_ptr<spdlog::logger> ServerLogger() {
+  static const auto pool = std::make_shared<spdlog::details::thread_pool>(8192, 1);
+  static const auto logger = [] {
+    auto log = std::make_shared<spdlog::async_logger>(
+        "keeta.http", std::make_shared<BufferedStdoutSink>(), pool,
+        spdlog::async_overflow_policy::overrun_oldest);
+    log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %v");
+    log->flush_on(spdlog::level::warn);
+    return log;
+  }();
+  return logger;
+}
+
+// "127.0.0.1:5000" / "[::1]:5000".
+std::string HostPort(const std::string& host, unsigned short port) {
+  if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
+  return fmt::format("{}:{}", host, port);
+}
+
+class Session;
+
+// State shared by the acceptor and every session. Lives until every I/O thread is joined.
+// Thread-safety: the acceptor and timers live on one strand (Stop posts to it); the session
+// registry is under sessions_mu_; flags are atomics; the rest is immutable after Listen.
+class ServerCore {
+ public:
+  ServerCore(RequestHandler handler, const ServerOptions& options)
+      : handler_(std::move(handler)),
+        options_(options),
+        log_(options.access_log ? ServerLogger() : nullptr),
+        acceptor_(net::make_strand(ioc_)),
+        grace_timer_(acceptor_.get_executor()) {}
+  // After a hard stop the io_context destroys leftover sessions as it goes; they must not
+  // post to the (already destroyed) acceptor strand then.
+  ~ServerCore() { destroying_.store(true, std::memory_order_release); }
+
+  Result<bool> Listen();
+  void Run(unsigned threads);
+  void Stop();
+  void Join();
+  unsigned short port() const { return port_; }
+
+  // For sessions.
+  const RequestHandler& handler() const { return handler_; }
+  const ServerOptions& options() const { return options_; }
+  spdlog::logger* log() const { return log_.get(); }
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+  void Register(Session* session, std::weak_ptr<Session> weak);
+  void Unregister(Session* session);
+
+ private:
+  void Accept();
+  void OnAccept(beast::error_code ec, tcp::socket socket);
+  void RejectBusy(tcp::socket socket);
+  void CheckDrained();
+
+  // Declared before the io_context: sessions destroyed with its pending handlers (after
+  // a hard stop) still unregister here.
+  const RequestHandler handler_;
+  const ServerOptions options_;
+  const std::shared_ptr<spdlog::logger> log_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> destroying_{false};
+  std::mutex sessions_mu_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // live connections
+
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;      // on a strand, with grace_timer_ and CheckDrained
+  net::steady_timer grace_timer_;
+  net::steady_timer retry_timer_{acceptor_.get_executor()};
+  unsigned short port_ = 0;
+  std::vector<std::thread> threads_;
+  std::mutex join_mu_;
+};
+
+// One connection: read a request, answer it, repeat while keep-alive. All its handlers run
+// on its strand, so its members need no locks.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, ServerCore& server)
+      : stream_(std::move(socket)), server_(server) {}
+  ~Session() { server_.Unregister(this); }
+
+  void Start() {
+    server_.Register(this, weak_from_this());
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::NextRequest, shared_from_this()));
+  }
+
+  // From Server::Stop: a connection waiting for its next request is closed now; one with a
+  // request in flight finishes it (and then closes, seeing stopping()).
+  void Shutdown() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->reading_ && !self->parser_->got_some() && self->buffer_.size() == 0) {
+        self->Close();
+      }
+    });
+  }
+
+ private:
+  void NextRequest() {
+    if (server_.stopping()) return Close();
+    const ServerOptions& options = server_.options();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
+    parser_->body_limit(options.body_limit);
+    // Waiting for a keep-alive request is bounded by the idle timeout; once its first bytes
+    // arrive (or for a new connection) the read timeout applies.
+    request_timer_set_ = first_request_ || buffer_.size() != 0;
+    stream_.expires_after(request_timer_set_ ? options.read_timeout : options.idle_timeout);
+    first_request_ = false;
+    Read();
+  }
+
+  void Read() {
+    reading_ = true;
+    http::async_read_some(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
+    reading_ = false;
+    if (ec) return OnReadError(ec);
+    if (!parser_->is_done()) {
+      if (!request_timer_set_ && parser_->got_some()) {
+        stream_.expires_after(server_.options().read_timeout);
+        request_timer_set_ = true;
+      }
+      return Read();
+    }
+    started_ = Clock::now();
+    request_ = parser_->release();
+    Send(Answer(request_));
+  }
+
+  // The handler's response; an escaping exception (a bug) becomes a 500, never a dead
+  // I/O thread.
+  Response Answer(const Request& req) {
+    try {
+      return server_.handler()(req);
+    } catch (const std::exception& e) {
+      if (spdlog::logger* log = server_.log()) log->error("handler failed: {}", e.what());
+      return PlainResponse(http::status::internal_server_error, "internal error\n");
+    }
+  }
+
+  static Response PlainResponse(http::status status, std::string body) {
+    Response res{status, 11};
+    res.set(http::field::server, "keeta");
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.body() = std::move(body);
+    res.prepare_payload();
+    res.keep_alive(false);
+    return res;
+  }
+
+  void OnReadError(beast::error_code ec) {
+    static const auto& kHttpCategory = http::make_error_code(http::error::bad_target).category();
+    if (ec.category() != kHttpCategory || ec == http::error::end_of_stream ||
+        ec == http::error::partial_message) {
+      return Close();  // the peer went away, timed out, or we are stopping
+    }
+    // Malformed or oversized request: answer and close (the stream cannot be resynced).
+    http::status status = http::status::bad_request;
+    std::string message = fmt::format("bad request: {}\n", ec.message());
+    if (ec == http::error::header_limit) {
+      status = http::status::request_header_fields_too_large;
+      message = "request header too large\n";
+    } else if (ec == http::error::body_limit) {
+      status = http::status::payload_too_large;
+      message = "request body too large\n";
+    }
+    started_ = Clock::now();
+    request_ = {};
+    request_.method_string("-");
+    request_.target("-");
+    Send(PlainResponse(status, std::move(message)));
+  }
+
+  void Send(Response res) {
+    if (server_.stopping()) res.keep_alive(false);
+    response_ = std::move(res);
+    const bool close = response_.need_eof();
+    stream_.expires_after(server_.options().read_timeout);  // a stalled reader is dropped
+    http::async_write(stream_, response_,
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), close));
+  }
+
+  void OnWrite(bool close, beast::error_code ec, std::size_t /*bytes*/) {
+    if (spdlog::logger* log = server_.log()) {
+      const auto micros =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+      log->info("{} {} {} {}B {}us{}", request_.method_string(), request_.target(),
+                response_.result_int(), response_.body().size(), micros.count(),
+                ec ? " (write failed)" : "");
+    }
+    if (ec || close) return Close();
+    response_ = {};  // release the body now, not at the next response
+    request_ = {};
+    NextRequest();
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  ServerCore& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Request request_;
+  Response response_;
+  Clock::time_point started_;
+  bool reading_ = false;
+  bool first_request_ = true;
+  bool request_timer_set_ = false;
+};
+
+Result<bool> ServerCore::Listen() {
+  beast::error_code ec;
+  tcp::resolver resolver(ioc_);
+  const auto endpoints =
+      resolver.resolve(options_.host, std::to_string(options_.port),
+                       tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || endpoints.empty()) {
+    return Error{fmt::format("cannot resolve host '{}': {}", options_.host, ec.message()),
+                 "host"};
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  const std::string where = HostPort(options_.host, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (ec) return Error{fmt::format("cannot listen on {}: {}", where, ec.message()), "port"};
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Error{fmt::format("cannot listen on {}: {}", where, ec.message()), "port"};
+  port_ = acceptor_.local_endpoint().port();
+  return true;
+}
+
+void ServerCore::Run(unsigned threads) {
+  net::dispatch(acceptor_.get_executor(), [this] { Accept(); });
+  threads_.reserve(threads);
+  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+}
+
+void ServerCore::Accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(
+                                                     &ServerCore::OnAccept, this));
+}
+
+void ServerCore::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (stopping() || ec == net::error::operation_aborted) return;
+  if (ec) {
+    // E.g. out of file descriptors: back off briefly instead of spinning.
+    if (log_) log_->warn("accept failed: {}", ec.message());
+    retry_timer_.expires_after(std::chrono::milliseconds(50));
+    retry_timer_.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && !stopping()) Accept();
+    });
+    return;
+  }
+  bool full;
+  {
+    std::lock_guard lock(sessions_mu_);
+    full = sessions_.size() >= options_.max_connections;
+  }
+  if (full) {
+    RejectBusy(std::move(socket));
+  } else {
+    std::make_shared<Session>(std::move(socket), *this)->Start();
+  }
+  Accept();
+}
+
+// Over the connection cap: a canned 503 (fits any socket buffer at once), then close.
+void ServerCore::RejectBusy(tcp::socket socket) {
+  static constexpr std::string_view kBusy =
+      "HTTP/1.1 503 Service Unavailable\r\nServer: keeta\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
+      "Retry-After: 1\r\nConnection: close\r\nContent-Length: 21\r\n\r\n"
+      "too many connections\n";
+  auto shared = std::make_shared<tcp::socket>(std::move(socket));
+  net::async_write(*shared, net::buffer(kBusy.data(), kBusy.size()),
+                   [shared](beast::error_code, std::size_t) {
+                     beast::error_code ignored;
+                     shared->shutdown(tcp::socket::shutdown_send, ignored);
+                     shared->close(ignored);
+                   });
+}
+
+void ServerCore::Register(Session* session, std::weak_ptr<Session> weak) {
+  std::lock_guard lock(sessions_mu_);
+  sessions_.emplace(session, std::move(weak));
+}
+
+void ServerCore::Unregister(Session* session) {
+  bool drained;
+  {
+    std::lock_guard lock(sessions_mu_);
+    sessions_.erase(session);
+    drained = sessions_.empty();
+  }
+  if (drained && stopping() && !destroying_.load(std::memory_order_acquire)) {
+    net::post(acceptor_.get_executor(), [this] { CheckDrained(); });
+  }
+}
+
+void ServerCore::Stop() {
+  if (stopping_.exchange(true, std::memory_order_acq_rel)) return;
+  net::post(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    retry_timer_.cancel();
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard lock(sessions_mu_);
+      live.reserve(sessions_.size());
+      for (auto& [raw, weak] : sessions_) {
+        if (auto session = weak.lock()) live.push_back(std::move(session));
+      }
+    }
+    for (auto& session : live) session->Shutdown();
+    // The deadline for whatever is still running; cancelled once the last session ends.
+    grace_timer_.expires_after(options_.shutdown_grace);
+    grace_timer_.async_wait([this](beast::error_code ec) {
+      if (ec) return;
+      if (log_) log_->warn("shutdown grace period over: closing remaining connections");
+      ioc_.stop();
+    });
+    CheckDrained();
+  });
+}
+
+// On the acceptor's strand: once no session is left, nothing keeps the threads running.
+void ServerCore::CheckDrained() {
+  std::lock_guard lock(sessions_mu_);
+  if (sessions_.empty()) grace_timer_.cancel();
+}
+
+void ServerCore::Join() {
+  std::lock_guard lock(join_mu_);
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace
+
+struct Server::Impl {
+  std::unique_ptr<ServerCore> core;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  Stop();
+  Wait();
+}
+
+Result<std::unique_ptr<Server>> Server::Start(RequestHandler handler,
+                                              const ServerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->core = std::make_unique<ServerCore>(std::move(handler), options);
+  auto listening = impl->core->Listen();
+  if (!listening) return listening.error();
+  const unsigned threads =
+      options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  impl->core->Run(threads);
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+unsigned short Server::port() const { return impl_->core->port(); }
+void Server::Stop() { impl_->core->Stop(); }
+void Server::Wait() { impl_->core->Join(); }
+
+namespace {
+
+// The server's background chores until stopped: polls the source and publishes new
+// snapshots (a failed reload keeps the last good data; the holder records the error and
+// the page shows it), and flushes the log's stdout buffer every second.
+// Thread-safety: owns one thread; the source is only ever used from it once started.
+class Housekeeper {
+ public:
+  Housekeeper(DataSource& source, DatasetHolder& holder, std::chrono::milliseconds interval,
+              spdlog::logger& log)
+      : source_(source), holder_(holder), interval_(interval), log_(log) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Housekeeper() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  static constexpr std::chrono::milliseconds kFlushInterval{1000};
+
+  void Loop() {
+    const bool reloads = interval_.count() > 0;
+    const auto tick = reloads ? std::min(interval_, kFlushInterval) : kFlushInterval;
+    auto next_reload = Clock::now() + interval_;
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, tick, [this] { return done_; })) {
+      lock.unlock();
+      if (reloads && Clock::now() >= next_reload) {
+        MaybeReload();
+        next_reload = Clock::now() + interval_;
+      }
+      log_.flush();
+      lock.lock();
+    }
+  }
+
+  void MaybeReload() {
+    if (!source_.MaybeChanged()) return;
+    const auto started = Clock::now();
+    auto loaded = source_.Load();
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    if (loaded) {
+      const std::size_t rows = (*loaded)->rows();
+      holder_.Publish(std::move(*loaded));
+      log_.info("reloaded {}: {} rows in {} ms", source_.Describe(), rows, millis.count());
+    } else {
+      log_.warn("reload of {} failed (still serving the last good data): {}",
+                source_.Describe(), loaded.error().message);
+      holder_.RecordError(loaded.error().message);
+    }
+  }
+
+  DataSource& source_;
+  DatasetHolder& holder_;
+  const std::chrono::milliseconds interval_;
+  spdlog::logger& log_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int Serve(const ServerOptions& options) {
+  auto source = MakeCsvSource(options.data_path);
+  auto initial = source->Load();
+  if (!initial) {
+    std::fprintf(stderr, "keeta: cannot load %s: %s\n", options.data_path.c_str(),
+                 initial.error().message.c_str());
+    return 1;
+  }
+  auto holder = std::make_shared<DatasetHolder>(std::move(*initial));
+  const auto handler =
+      std::make_shared<const Handler>(holder, HandlerOptions{.enable_cache = options.cache});
+
+  // Signals first, so a SIGINT/SIGTERM arriving during start-up is not lost.
+  net::io_context signal_ioc;
+  net::signal_set signals(signal_ioc, SIGINT, SIGTERM);
+
+  auto server = Server::Start([handler](const Request& req) { return handler->Handle(req); },
+                              options);
+  if (!server) {
+    std::fprintf(stderr, "keeta: %s\n", server.error().message.c_str());
+    return 1;
+  }
+  spdlog::logger& log = *ServerLogger();
+  log.info("serving {} ({} rows)", source->Describe(), holder->Get()->rows());
+  // The one line scripts wait for: printed directly, complete and flushed.
+  std::printf("Keeta dashboard: http://%s/overall\n",
+              HostPort(options.host, (*server)->port()).c_str());
+  std::fflush(stdout);
+
+  Housekeeper housekeeper(*source, *holder, options.reload_interval, log);
+  signals.async_wait([&](beast::error_code ec, int signal) {
+    if (ec) return;
+    log.info("signal {}: stopping (in-flight requests finish)", signal);
+    (*server)->Stop();
+  });
+  signal_ioc.run();
+  (*server)->Wait();
+  log.info("stopped");
+  log.flush();
+  return 0;
+}
+
+}  // namespace keeta::web
