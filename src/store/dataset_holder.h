@@ -19,7 +19,7 @@ class DatasetHolder {
  public:
   explicit DatasetHolder(std::shared_ptr<const Dataset> initial = nullptr);
 
-  std::shared_ptr<const Dataset> Get() const { return current_.load(std::memory_order_acquire); }
+  std::shared_ptr<const Dataset> Get() const;
   // Bumped on every successful Publish; part of response cache keys.
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
@@ -28,9 +28,11 @@ class DatasetHolder {
   std::optional<std::string> last_error() const;  // cleared by the next Publish
 
  private:
-  std::atomic<std::shared_ptr<const Dataset>> current_;
+  // A plain mutex, held only to copy a pointer: uncontended in practice, and unlike
+  // g++ 12's std::atomic<shared_ptr> it is understood by ThreadSanitizer.
+  mutable std::mutex mu_;
+  std::shared_ptr<const Dataset> current_;
   std::atomic<std::uint64_t> generation_{0};
-  mutable std::mutex error_mu_;
   std::optional<std::string> last_error_;
 };
 
