@@ -60,10 +60,6 @@ class HtmlTemplate {
 // double- or single-quoted attribute values.
 void AppendHtmlEscaped(std::string& out, std::string_view text);
 
-// Appends `text` as the inside of a JSON string literal. Also writes every `<` as `\u003c`,
-// so the result can sit inside a <script> element (no `</script>` or `<!--` can appear).
-void AppendJsonEscaped(std::string& out, std::string_view text);
-
 // Appends `text` percent-encoded for a URL query component (application/x-www-form-urlencoded
 // as browsers submit forms: space as '+').
 void AppendUrlEncoded(std::string& out, std::string_view text);

@@ -18,6 +18,7 @@
 #include "core/kpi_registry.h"
 #include "web/embedded_files.h"
 #include "web/html_template.h"
+#include "web/json_text.h"
 
 namespace keeta::web {
 
@@ -478,13 +479,13 @@ void AppendKpiData(std::string& out, const Dashboard& dashboard) {
     const KpiDef& def = *result.def;
     if (!first) out.push_back(',');
     first = false;
-    out.append("{\"id\":\"");
-    AppendJsonEscaped(out, def.id);
-    out.append("\",\"label\":\"");
-    AppendJsonEscaped(out, def.label);
-    out.append("\",\"unit\":\"");
-    AppendJsonEscaped(out, def.unit);
-    out.append("\",\"format\":\"");
+    out.append("{\"id\":");
+    AppendJsonString(out, def.id);
+    out.append(",\"label\":");
+    AppendJsonString(out, def.label);
+    out.append(",\"unit\":");
+    AppendJsonString(out, def.unit);
+    out.append(",\"format\":\"");
     out.append(FormatName(def.format));
     out.append("\",\"values\":[");
     for (std::size_t i = 0; i < result.trend.size(); ++i) {

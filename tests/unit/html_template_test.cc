@@ -1,5 +1,6 @@
 // The slot template and the escaping helpers the page is built from (web/html_template.h).
 #include "web/html_template.h"
+#include "web/json_text.h"
 
 #include <gtest/gtest.h>
 
@@ -71,8 +72,8 @@ TEST(Escaping, HtmlLeavesUtf8Alone) {
 
 TEST(Escaping, JsonEscapesQuotesControlsAndScriptEnd) {
   std::string out;
-  AppendJsonEscaped(out, "a\"b\\c\nd\x01</script><!--");
-  EXPECT_EQ(out, R"(a\"b\\c\nd\u0001\u003c/script>\u003c!--)");
+  AppendJsonString(out, "a\"b\\c\nd\x01</script><!--");
+  EXPECT_EQ(out, R"("a\"b\\c\nd\u0001\u003c/script\u003e\u003c!--")");
 }
 
 TEST(Escaping, UrlEncodesLikeAFormSubmission) {
