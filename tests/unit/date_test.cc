@@ -3,6 +3,7 @@
 
 #include "core/date.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -58,8 +59,7 @@ TEST(DayFromCivil, ConsecutiveAndRoundTrips) {
           ASSERT_EQ(*d, *previous + 1);
         }
         previous = d;
-        char expected[16];
-        std::snprintf(expected, sizeof expected, "%04d-%02d-%02d", year, month, day);
+        const std::string expected = fmt::format("{:04}-{:02}-{:02}", year, month, day);
         ASSERT_EQ(FormatDay(*d), expected);
         ASSERT_EQ(ParseIsoDay(expected), d);
       }

@@ -5,6 +5,7 @@
 #include "web/handler.h"
 
 #include <gmock/gmock.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -663,7 +664,7 @@ TEST(ResponseCacheTest, EvictsLeastRecentlyUsedWithinTheByteBound) {
   ResponseCache cache(100000);
   const auto snap = std::make_shared<int>(1);
   std::vector<std::string> filters;
-  for (int i = 0; i < 12; ++i) filters.push_back("f" + std::to_string(i));
+  for (int i = 0; i < 12; ++i) filters.push_back(fmt::format("f{}", i));
   auto key = [&](int i) { return ResponseCache::Key{1, snap, "kpis", filters[i], false}; };
   for (int i = 0; i < 9; ++i) cache.Put(key(i), Body(10000));
   ASSERT_NE(cache.Get(key(0)), nullptr);  // 0 becomes the most recently used
