@@ -11,6 +11,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev zlib1g-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium                      # uPlot bundle and browser tests
+  fonts-dejavu-core fonts-liberation       # text (Latin and Arabic) in browser screenshots
   wrk curl                                 # load benchmark; smoke checks
 )
 
