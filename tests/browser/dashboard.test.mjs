@@ -1,32 +1,19 @@
 // The /overall page in a real Chromium with JavaScript on: cards and uPlot sparklines,
 // values equal to the JSON API, pickers that narrow each other, the sparkline tooltip,
 // keyboard use of the pickers. Run: node --test tests/browser/ (after `make build`).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  fetchJson, formatKpi, kpiFormat, launchBrowser, startServer, watchErrors,
+  EXAMPLE, fetchJson, formatKpi, kpiFormat, useServerAndBrowser, watchErrors,
 } from './helpers.mjs';
 
-const EXAMPLE = '/overall?agent=Ahmed&team_leader=Sara&from_date=2025-01-01&to_date=2025-01-31';
-
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 async function open(path, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
+  const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(server.url + path);
+  await page.goto(env.server.url + path);
   return { context, page, errors };
 }
 
@@ -50,7 +37,7 @@ function readCards(page) {
 // The page's cards show exactly what /api/v1/kpis answers for the page's own query (or
 // for `search` when given).
 async function assertCardsMatchApi(page, search = new URL(page.url()).search) {
-  const api = await fetchJson(`${server.url}/api/v1/kpis${search}`);
+  const api = await fetchJson(`${env.server.url}/api/v1/kpis${search}`);
   const cards = await readCards(page);
   assert.deepEqual(cards.map((c) => c.id), api.kpis.map((k) => k.id), 'cards in API order');
   for (const [i, kpi] of api.kpis.entries()) {
@@ -110,12 +97,12 @@ test("the original's example URL shows January data for Ahmed under Sara", async
 });
 
 test('choosing a supervisor narrows the team leaders and agents; Apply shows its numbers', async () => {
-  const all = await fetchJson(`${server.url}/api/v1/filters`);
+  const all = await fetchJson(`${env.server.url}/api/v1/filters`);
   // A supervisor whose team leaders are a strict subset of all team leaders.
   let supervisor = null;
   let narrowed = null;
   for (const name of all.supervisor) {
-    const choices = await fetchJson(`${server.url}/api/v1/filters?supervisor=${encodeURIComponent(name)}`);
+    const choices = await fetchJson(`${env.server.url}/api/v1/filters?supervisor=${encodeURIComponent(name)}`);
     if (choices.team_leader.length < all.team_leader.length) {
       supervisor = name;
       narrowed = choices;
@@ -152,11 +139,11 @@ test('choosing a supervisor narrows the team leaders and agents; Apply shows its
 });
 
 test('narrowing drops a selection that is no longer offered', async () => {
-  const all = await fetchJson(`${server.url}/api/v1/filters`);
+  const all = await fetchJson(`${env.server.url}/api/v1/filters`);
   // A supervisor and a team leader who does not report to them: a URL can ask for both.
   let pair = null;
   for (const name of all.supervisor) {
-    const choices = await fetchJson(`${server.url}/api/v1/filters?supervisor=${encodeURIComponent(name)}`);
+    const choices = await fetchJson(`${env.server.url}/api/v1/filters?supervisor=${encodeURIComponent(name)}`);
     const outside = all.team_leader.find((t) => !choices.team_leader.includes(t));
     if (outside) {
       pair = { supervisor: name, teamLeader: outside, teamLeaders: choices.team_leader };
@@ -183,7 +170,7 @@ test('narrowing drops a selection that is no longer offered', async () => {
 test('hovering a sparkline shows the day and the value formatted like the card', async () => {
   const { context, page } = await open(EXAMPLE);
   await sparklinesDrawn(page);
-  const api = await fetchJson(`${server.url}/api/v1/kpis${new URL(page.url()).search}`);
+  const api = await fetchJson(`${env.server.url}/api/v1/kpis${new URL(page.url()).search}`);
   const kpi = api.kpis.find((k) => k.id === 'total_chats');
   const over = page.locator('.spark[data-kpi="total_chats"] .u-over');
   const box = await over.boundingBox();
@@ -202,7 +189,7 @@ test('hovering a sparkline shows the day and the value formatted like the card',
 });
 
 test('pickers work from the keyboard: open, search, tick, close', async () => {
-  const all = await fetchJson(`${server.url}/api/v1/filters`);
+  const all = await fetchJson(`${env.server.url}/api/v1/filters`);
   const target = all.agent[Math.floor(all.agent.length / 2)];
   const { context, page } = await open('/overall');
   await page.waitForSelector('form[data-enhanced]');

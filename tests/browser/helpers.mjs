@@ -7,12 +7,16 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // KEETA_BINARY lets a developer point the tests at another build directory.
 export const keetaBinary = process.env.KEETA_BINARY || path.join(repoRoot, 'build', 'release', 'keeta');
 export const artifactsDir = path.join(repoRoot, 'test-artifacts');
+
+// The filter of the original example: agent Ahmed under team leader Sara, January 2025.
+export const EXAMPLE = '/overall?agent=Ahmed&team_leader=Sara&from_date=2025-01-01&to_date=2025-01-31';
 
 // The bundled sample when present; otherwise synthetic data generated once per process.
 let generatedDir = null;
@@ -90,6 +94,22 @@ export function launchBrowser() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+// Registers before/after hooks in the calling test file that start one server and one
+// browser for all its tests, and close them at the end. Returns {server, browser}, filled
+// in once the before hook has run (read them inside tests, not at import time).
+export function useServerAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
 
 // Collects console errors, page errors and failed requests of a page, for "no errors" checks.

@@ -1,25 +1,12 @@
 // The /overall page without JavaScript, the HTML error page, and screenshots of the
 // dashboard (desktop, phone, dark mode) saved to test-artifacts/ for a human to look at.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  fetchJson, formatKpi, kpiFormat, launchBrowser, screenshot, startServer, watchErrors,
+  EXAMPLE, fetchJson, formatKpi, kpiFormat, screenshot, useServerAndBrowser, watchErrors,
 } from './helpers.mjs';
 
-const EXAMPLE = '/overall?agent=Ahmed&team_leader=Sara&from_date=2025-01-01&to_date=2025-01-31';
-
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 async function cardTexts(page) {
   return page.$$eval('article.card', (cards) => cards.map((card) => [
@@ -27,21 +14,21 @@ async function cardTexts(page) {
 }
 
 async function expectedTexts(search) {
-  const api = await fetchJson(`${server.url}/api/v1/kpis${search}`);
+  const api = await fetchJson(`${env.server.url}/api/v1/kpis${search}`);
   return api.kpis.map((k) => [k.id, formatKpi(kpiFormat(k), k.value)]);
 }
 
 test('without JavaScript the page shows every value and the filter form still works', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1440, height: 900 } });
+  const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/overall`);
+  await page.goto(`${env.server.url}/overall`);
   assert.deepEqual(await cardTexts(page), await expectedTexts(''));
   assert.equal(await page.locator('.spark canvas').count(), 0);
   assert.equal(await page.locator('.spark-svg').count(), 10, 'static sparklines instead');
   await screenshot(page, 'overall-nojs.png');
 
   // Pick a supervisor with the native <details> and checkbox, then Apply: a plain GET.
-  const filters = await fetchJson(`${server.url}/api/v1/filters`);
+  const filters = await fetchJson(`${env.server.url}/api/v1/filters`);
   const supervisor = filters.supervisor[0];
   const picker = page.locator('.picker[data-dim="supervisor"]');
   await picker.locator('summary').click();
@@ -59,20 +46,20 @@ test('without JavaScript the page shows every value and the filter form still wo
 });
 
 test('the example URL reads correctly without JavaScript', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await env.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(server.url + EXAMPLE);
-  const expected = await expectedTexts(new URL(server.url + EXAMPLE).search);
+  await page.goto(env.server.url + EXAMPLE);
+  const expected = await expectedTexts(new URL(env.server.url + EXAMPLE).search);
   assert.deepEqual(await cardTexts(page), expected);
   assert.ok(expected.some(([, text]) => text !== '—' && text !== '0'), 'real numbers shown');
   await context.close();
 });
 
 test('unknown pages get the styled error page with a way back', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const errors = watchErrors(page);
-  const response = await page.goto(`${server.url}/no-such-page`);
+  const response = await page.goto(`${env.server.url}/no-such-page`);
   assert.equal(response.status(), 404);
   assert.match(await page.locator('.error-status').innerText(), /404/);
   const back = page.locator('a', { hasText: 'Back to the dashboard' });
@@ -93,21 +80,21 @@ test('screenshots: desktop, phone, dark mode, open picker, sparkline tooltip', a
     { name: 'overall-tablet-dark.png', path: '/overall', viewport: { width: 820, height: 1180 }, colorScheme: 'dark' },
   ];
   for (const shot of shots) {
-    const context = await browser.newContext({
+    const context = await env.browser.newContext({
       viewport: shot.viewport, colorScheme: shot.colorScheme ?? 'light', isMobile: shot.isMobile ?? false,
     });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(server.url + shot.path);
+    await page.goto(env.server.url + shot.path);
     await page.waitForFunction(() => document.documentElement.dataset.sparklines === '10');
     await screenshot(page, shot.name);
     assert.deepEqual(errors, [], shot.name);
     await context.close();
   }
 
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  await page.goto(server.url + EXAMPLE);
+  await page.goto(env.server.url + EXAMPLE);
   await page.waitForFunction(() => document.documentElement.dataset.sparklines === '10');
   const over = await page.locator('.spark[data-kpi="csat"] .u-over').boundingBox();
   await page.mouse.move(over.x + over.width * 0.7, over.y + over.height / 2);

@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "core/dataset.h"
-#include "store/csv_loader.h"
 #include "store/dataset_holder.h"
+#include "test_data.h"
 #include "web/assets.h"
 #include "web/query_string.h"
 #include "web/response_cache.h"
@@ -57,17 +57,6 @@ std::string MakeCsv(int days, int chats_offset = 0) {
   return csv;
 }
 
-std::shared_ptr<const Dataset> DatasetFromCsv(const std::string& csv) {
-  auto parsed = ParseCsv(csv, "test.csv");
-  if (!parsed.ok()) {
-    ADD_FAILURE() << parsed.error().message;
-    return nullptr;
-  }
-  CsvTable table = std::move(parsed).value();
-  table.report.loaded_at = "2026-01-05T10:00:00Z";
-  return Dataset::Build(std::move(table.table), std::move(table.report));
-}
-
 std::string Gunzip(std::string_view compressed) {
   z_stream zs{};
   EXPECT_EQ(inflateInit2(&zs, 15 + 16), Z_OK);
@@ -92,7 +81,7 @@ class HandlerTest : public ::testing::Test {
   static constexpr int kDays = 30;
 
   HandlerTest()
-      : holder_(std::make_shared<DatasetHolder>(DatasetFromCsv(MakeCsv(kDays)))),
+      : holder_(std::make_shared<DatasetHolder>(test::DatasetFromCsv(MakeCsv(kDays)))),
         handler_(holder_) {}
 
   static Request MakeRequest(std::string_view target, http::verb verb = http::verb::get) {
@@ -437,7 +426,7 @@ TEST_F(HandlerTest, CacheOnAndOffGiveIdenticalResponses) {
 TEST_F(HandlerTest, ANewSnapshotIsNeverAnsweredFromTheOldCache) {
   const json before = ParseJson(Get("/api/v1/kpis?agent=Ahmed"));
   ParseJson(Get("/api/v1/kpis?agent=Ahmed"));  // now cached
-  holder_->Publish(DatasetFromCsv(MakeCsv(5, /*chats_offset=*/1000)));
+  holder_->Publish(test::DatasetFromCsv(MakeCsv(5, /*chats_offset=*/1000)));
   const json after = ParseJson(Get("/api/v1/kpis?agent=Ahmed"));
   EXPECT_EQ(before["rows"], kDays);
   EXPECT_EQ(after["rows"], 5);
@@ -450,8 +439,8 @@ TEST_F(HandlerTest, ConcurrentRequestsDuringReloadsSeeOneSnapshotEach) {
   // Two datasets that give different answers; reloads alternate between them while four
   // threads ask. Every answer must be wholly one dataset's, never a mix or a stale cache hit
   // attributed to the other.
-  const auto big = DatasetFromCsv(MakeCsv(kDays));
-  const auto small = DatasetFromCsv(MakeCsv(5, /*chats_offset=*/1000));
+  const auto big = test::DatasetFromCsv(MakeCsv(kDays));
+  const auto small = test::DatasetFromCsv(MakeCsv(5, /*chats_offset=*/1000));
   int big_total = 0;
   for (int d = 0; d < kDays; ++d) big_total += 10 + d;
   int small_total = 0;

@@ -17,7 +17,7 @@
 
 #include "core/engine.h"
 #include "core/kpi_registry.h"
-#include "store/csv_loader.h"
+#include "test_data.h"
 
 namespace keeta::web {
 namespace {
@@ -25,17 +25,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using json = nlohmann::json;
-
-std::shared_ptr<const Dataset> Load(std::string_view csv) {
-  auto parsed = ParseCsv(csv, "fixture.csv");
-  if (!parsed.ok()) {
-    ADD_FAILURE() << parsed.error().message;
-    return nullptr;
-  }
-  CsvTable table = std::move(parsed).value();
-  table.report.loaded_at = "2026-01-05T10:00:00Z";
-  return Dataset::Build(std::move(table.table), std::move(table.report));
-}
 
 // All columns; day 2025-01-02 has no avg_response_time at all; one csat cell is junk.
 constexpr std::string_view kFullCsv =
@@ -63,7 +52,7 @@ struct Answer {
 
 Answer Kpis(std::string_view csv, Filter filter = {}) {
   Answer a;
-  a.data = Load(csv);
+  a.data = test::DatasetFromCsv(csv);
   a.filter = std::move(filter);
   a.dashboard = ComputeDashboard(*a.data, Query{a.filter, {}});
   a.text = KpisJson(*a.data, a.filter, a.dashboard);
@@ -252,7 +241,7 @@ TEST(KpisJsonTest, StringsAreEscaped) {
 }
 
 TEST(FiltersJsonTest, ShapeAndNulls) {
-  const auto data = Load(kFullCsv);
+  const auto data = test::DatasetFromCsv(kFullCsv);
   Filter filter;
   filter.AddName(Dimension::kSupervisor, "Yusuf");
   const FilterChoices choices = ComputeChoices(*data, Query{filter, {}});

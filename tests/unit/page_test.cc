@@ -16,7 +16,7 @@
 
 #include "core/engine.h"
 #include "core/kpi_registry.h"
-#include "store/csv_loader.h"
+#include "test_data.h"
 #include "web/html_template.h"
 
 namespace keeta::web {
@@ -35,17 +35,6 @@ constexpr std::string_view kCsv =
     "2025-01-02,\"O'Brien & \"\"Co\"\"\",T1,S1,234,85,,\n"
     "2025-01-02,أحمد,T2,S2,5,abc,1,1\n";
 
-std::shared_ptr<const Dataset> LoadFixture() {
-  auto parsed = ParseCsv(kCsv, "fixture.csv");
-  if (!parsed.ok()) {
-    ADD_FAILURE() << parsed.error().message;
-    return nullptr;
-  }
-  CsvTable csv = std::move(parsed).value();
-  csv.report.loaded_at = "2026-01-05T10:00:00Z";
-  return Dataset::Build(std::move(csv.table), std::move(csv.report));
-}
-
 // Everything RenderOverallPage needs, computed for one filter.
 struct Rendered {
   std::shared_ptr<const Dataset> data;
@@ -58,7 +47,7 @@ struct Rendered {
 Rendered Render(Filter filter, std::vector<std::string> errors = {},
                 std::optional<std::string> reload_error = std::nullopt) {
   Rendered r;
-  r.data = LoadFixture();
+  r.data = test::DatasetFromCsv(kCsv);
   r.filter = std::move(filter);
   const Query query{r.filter, {}};
   r.dashboard = ComputeDashboard(*r.data, query);
@@ -288,9 +277,8 @@ TEST(OverallPage, TrendJsonRoundsLikeTheCards) {
   for (std::size_t i = 0; i < samples.size(); ++i) {
     csv += fmt::format("2025-03-{:02},A,{},{}\n", i + 1, samples[i], samples[i]);
   }
-  auto parsed = ParseCsv(csv, "rounding.csv");
-  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
-  const auto data = Dataset::Build(std::move(parsed->table), std::move(parsed->report));
+  const auto data = test::DatasetFromCsv(csv, "rounding.csv");
+  ASSERT_NE(data, nullptr);
   const Filter filter;
   const Dashboard dashboard = ComputeDashboard(*data, Query{filter, {}});
   const FilterChoices choices = ComputeChoices(*data, Query{filter, {}});

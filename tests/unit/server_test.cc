@@ -28,8 +28,8 @@
 #include <string>
 #include <thread>
 
-#include "store/csv_loader.h"
 #include "store/dataset_holder.h"
+#include "test_data.h"
 #include "web/handler.h"
 
 extern char** environ;
@@ -50,11 +50,7 @@ constexpr std::string_view kCsv =
     "2025-01-02,Badr,Tala,Sara,38,85\n";
 
 std::shared_ptr<DatasetHolder> FixtureHolder() {
-  auto parsed = ParseCsv(kCsv, "fixture.csv");
-  EXPECT_TRUE(parsed.ok());
-  CsvTable table = std::move(parsed).value();
-  return std::make_shared<DatasetHolder>(
-      Dataset::Build(std::move(table.table), std::move(table.report)));
+  return std::make_shared<DatasetHolder>(test::DatasetFromCsv(kCsv));
 }
 
 // A blocking HTTP/1.1 client connection with a receive timeout, so a broken server fails a
