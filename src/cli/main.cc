@@ -65,9 +65,12 @@ void PrintTable(const keeta::Dataset& data, const keeta::Dashboard& dash) {
     const std::string value = keeta::FormatKpiValue(*kpi.def, kpi.value);
     // Pad by display columns: "—" is 3 bytes but one column.
     const std::size_t value_cols = value == "—" ? 1 : value.size();
+    // "87.3%" already says its unit; "—" has none.
+    const std::string unit =
+        (!kpi.value || value.ends_with(kpi.def->unit)) ? "" : std::string(kpi.def->unit);
     std::printf("  %-24s %*s%s %-7s %s\n", std::string(kpi.def->label).c_str(),
                 static_cast<int>(12 - std::min<std::size_t>(12, value_cols)), "", value.c_str(),
-                std::string(kpi.def->unit).c_str(), Sparkline(kpi.trend, 30).c_str());
+                unit.c_str(), Sparkline(kpi.trend, 30).c_str());
   }
   for (const auto& warning : data.report().Warnings()) std::printf("\n  note: %s", warning.c_str());
   if (!data.report().Warnings().empty()) std::printf("\n");
