@@ -148,12 +148,8 @@ std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard&
     const KpiResult& result = dashboard.kpis[k];
     const KpiDef& def = result.def != nullptr ? *result.def : kKpis[k];
     if (k != 0) out.push_back(',');
-    out.append("{\"id\":");
-    AppendJsonString(out, def.id);
-    out.append(",\"label\":");
-    AppendJsonString(out, def.label);
-    out.append(",\"unit\":");
-    AppendJsonString(out, def.unit);
+    out.push_back('{');
+    AppendKpiIdentity(out, def);
     out.append(",\"value\":");
     if (result.available && result.value) {
       AppendNumber(out, *result.value);

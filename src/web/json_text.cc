@@ -74,4 +74,13 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+void AppendKpiIdentity(std::string& out, const KpiDef& kpi) {
+  out.append("\"id\":");
+  AppendJsonString(out, kpi.id);
+  out.append(",\"label\":");
+  AppendJsonString(out, kpi.label);
+  out.append(",\"unit\":");
+  AppendJsonString(out, kpi.unit);
+}
+
 }  // namespace keeta::web

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/kpi_registry.h"
+
 namespace keeta::web {
 
 // Appends `text` as a JSON string literal, quotes included. Control characters, quotes and
@@ -12,5 +14,9 @@ namespace keeta::web {
 // through; a malformed byte becomes U+FFFD (names come from files and URLs, and one stray
 // byte must not make a whole body invalid).
 void AppendJsonString(std::string& out, std::string_view text);
+
+// Appends `"id":…,"label":…,"unit":…` of a KPI (no braces): the members every JSON view of
+// a KPI starts with, from the registry.
+void AppendKpiIdentity(std::string& out, const KpiDef& kpi);
 
 }  // namespace keeta::web

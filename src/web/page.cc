@@ -479,12 +479,8 @@ void AppendKpiData(std::string& out, const Dashboard& dashboard) {
     const KpiDef& def = *result.def;
     if (!first) out.push_back(',');
     first = false;
-    out.append("{\"id\":");
-    AppendJsonString(out, def.id);
-    out.append(",\"label\":");
-    AppendJsonString(out, def.label);
-    out.append(",\"unit\":");
-    AppendJsonString(out, def.unit);
+    out.push_back('{');
+    AppendKpiIdentity(out, def);
     out.append(",\"format\":\"");
     out.append(FormatName(def.format));
     out.append("\",\"values\":[");
