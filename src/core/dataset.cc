@@ -263,12 +263,18 @@ std::shared_ptr<const Dataset> Dataset::Build(ParsedTable table, LoadReport repo
   ds->day_active_agents_.assign(ds->days_.size(), 0);
   {
     std::vector<std::uint32_t> stamp(ds->days_.size(), 0);
+    std::uint32_t last_counted = 0;
     for (const Group& g : ds->groups_) {
       const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
       for (std::uint32_t r = g.begin; r < g.end; ++r) {
+        if (!ds->row_active_[r]) continue;
+        if (last_counted != agent) {  // agent ids of active rows are never 0
+          last_counted = agent;
+          ++ds->active_agents_;
+        }
         const std::uint32_t d = ds->row_day_[r];
-        if (d == kNoDayIndex || !ds->row_active_[r] || stamp[d] == agent) continue;
-        stamp[d] = agent;  // agent ids of active rows are never 0
+        if (d == kNoDayIndex || stamp[d] == agent) continue;
+        stamp[d] = agent;
         ++ds->day_active_agents_[d];
       }
     }

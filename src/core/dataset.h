@@ -85,6 +85,7 @@ class Dataset {
   std::vector<Totals> day_totals_;          // per days_ entry, over all rows
   Totals no_day_totals_;                    // rows without a day
   std::vector<std::uint32_t> day_active_agents_;  // per days_ entry, over all rows
+  std::uint64_t active_agents_ = 0;         // distinct active agents over all rows
 
   static constexpr std::uint32_t kNoDayIndex = 0xFFFFFFFFu;
   friend struct EngineAccess;

@@ -194,22 +194,27 @@ struct EngineAccess {
           }
         });
       }
-      // Distinct active agents over the whole selection: groups come sorted by agent.
-      std::uint32_t last_agent = 0;
-      ForEachGroupRange(ds, sel, [&](const Group& g, std::uint32_t a, std::uint32_t b,
-                                     std::uint32_t c, std::uint32_t e) {
-        const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
-        if (agent == 0 || agent == last_agent) return;
-        auto any_active = [&](std::uint32_t from, std::uint32_t to) {
-          for (std::uint32_t r = from; r < to; ++r)
-            if (ds.row_active_[r]) return true;
-          return false;
-        };
-        if (any_active(a, b) || any_active(c, e)) {
-          last_agent = agent;
-          ++active_total;
-        }
-      });
+      // Distinct active agents over the whole selection: precomputed for everything, else
+      // one walk over the selected groups, which come sorted by agent.
+      if (sel.all_groups && sel.include_no_day) {
+        active_total = ds.active_agents_;
+      } else {
+        std::uint32_t last_agent = 0;
+        ForEachGroupRange(ds, sel, [&](const Group& g, std::uint32_t a, std::uint32_t b,
+                                       std::uint32_t c, std::uint32_t e) {
+          const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
+          if (agent == 0 || agent == last_agent) return;
+          auto any_active = [&](std::uint32_t from, std::uint32_t to) {
+            for (std::uint32_t r = from; r < to; ++r)
+              if (ds.row_active_[r]) return true;
+            return false;
+          };
+          if (any_active(a, b) || any_active(c, e)) {
+            last_agent = agent;
+            ++active_total;
+          }
+        });
+      }
     }
 
     // Totals over the selection and the trend days.
