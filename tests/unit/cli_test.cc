@@ -1,0 +1,204 @@
+// The `keeta` command line, run as a real process (docs/api.md "Command line"): the JSON
+// it prints is the API's body, and every failure is one line on stderr with a non-zero exit.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "core/kpi_registry.h"
+#include "store/data_source.h"
+#include "store/dataset_holder.h"
+#include "web/handler.h"
+
+extern char** environ;
+
+namespace keeta {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::size_t CountLines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// A scratch directory per test, removed afterwards.
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("keeta-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path Write(const std::string& name, const std::string& bytes) {
+    const fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+
+  // Runs KEETA_BINARY with `args`; stdout and stderr captured separately.
+  CliResult Run(const std::vector<std::string>& args) {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    std::vector<std::string> all{KEETA_BINARY};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = -1;
+    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    CliResult result;
+    if (spawned != 0) {
+      ADD_FAILURE() << "cannot run " << KEETA_BINARY;
+      return result;
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = ReadAll(out);
+    result.err = ReadAll(err);
+    return result;
+  }
+
+  fs::path dir_;
+};
+
+constexpr const char* kCsv =
+    "day,agent,team_leader,supervisor,total_chats,csat,resolved,pending\n"
+    "2025-01-01,Ahmed,Sara,Mona,10,90,8,2\n"
+    "2025-01-02,Ahmed,Sara,Mona,12,,9,1\n"
+    "2025-01-02,Omar,Sara,Mona,7,80%,5,5\n"
+    "2025-01-03,محمد,Khalid,Mona,4,abc,4,0\n";
+
+TEST_F(CliTest, KpisJsonIsExactlyTheApiBodyForTheSameFilters) {
+  const fs::path csv = Write("data.csv", kCsv);
+  const CliResult cli = Run({"kpis", "--data", csv.string(), "--agent", "Ahmed", "--agent",
+                             "محمد", "--from-date", "2025-01-02", "--format", "json"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_EQ(cli.err, "");
+
+  auto loaded = MakeCsvSource(csv.string())->Load();
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  web::Handler handler(std::make_shared<DatasetHolder>(*loaded));
+  web::Request req{web::http::verb::get,
+                   "/api/v1/kpis?agent=Ahmed&agent=%D9%85%D8%AD%D9%85%D8%AF&from_date=2025-01-02",
+                   11};
+  const web::Response res = handler.Handle(req);
+  ASSERT_EQ(res.result(), web::http::status::ok);
+
+  // The two loads happened at different moments; everything else must be identical.
+  auto cli_json = nlohmann::json::parse(cli.out);
+  auto api_json = nlohmann::json::parse(res.body());
+  EXPECT_NE(cli_json["data"]["loaded_at"], nullptr);
+  cli_json["data"].erase("loaded_at");
+  api_json["data"].erase("loaded_at");
+  EXPECT_EQ(cli_json, api_json);
+  EXPECT_EQ(cli_json["rows"], 2);  // Ahmed on the 2nd, محمد on the 3rd
+  EXPECT_EQ(CountLines(cli.out), 1u);
+}
+
+TEST_F(CliTest, TableShowsEveryKpiAndNoValueForAbsentColumns) {
+  const fs::path csv = Write("data.csv", kCsv);
+  const CliResult cli = Run({"kpis", "--data", csv.string()});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  for (const KpiDef& kpi : kKpis) EXPECT_NE(cli.out.find(kpi.label), std::string::npos) << kpi.label;
+  EXPECT_NE(cli.out.find("33 chats"), std::string::npos) << cli.out;  // 10 + 12 + 7 + 4
+  EXPECT_NE(cli.out.find("—"), std::string::npos);  // avg_response_time is absent
+  EXPECT_NE(cli.out.find("1 invalid value"), std::string::npos);  // the load report
+}
+
+TEST_F(CliTest, BadDateIsOneLineOnStderrAndNonZeroExit) {
+  const fs::path csv = Write("data.csv", kCsv);
+  const CliResult cli = Run({"kpis", "--data", csv.string(), "--to-date", "2025-02-30"});
+  EXPECT_NE(cli.exit_code, 0);
+  EXPECT_EQ(cli.out, "");
+  EXPECT_EQ(CountLines(cli.err), 1u) << cli.err;
+  EXPECT_NE(cli.err.find("to_date"), std::string::npos) << cli.err;
+  EXPECT_NE(cli.err.find("2025-02-30"), std::string::npos) << cli.err;
+}
+
+TEST_F(CliTest, MissingFileIsOneLineOnStderrAndNonZeroExit) {
+  const CliResult cli = Run({"kpis", "--data", (dir_ / "nope.csv").string()});
+  EXPECT_NE(cli.exit_code, 0);
+  EXPECT_EQ(CountLines(cli.err), 1u) << cli.err;
+  EXPECT_NE(cli.err.find("nope.csv"), std::string::npos) << cli.err;
+}
+
+TEST_F(CliTest, UnreadableFileNamesTheLine) {
+  const fs::path csv = Write("bad.csv", "day,agent\n2025-01-01,A\n2025-01-02,\"unterminated\n");
+  const CliResult cli = Run({"kpis", "--data", csv.string(), "--format", "json"});
+  EXPECT_NE(cli.exit_code, 0);
+  EXPECT_EQ(cli.out, "");
+  EXPECT_EQ(CountLines(cli.err), 1u) << cli.err;
+  EXPECT_NE(cli.err.find("line 3"), std::string::npos) << cli.err;
+}
+
+TEST_F(CliTest, UnknownArgumentsAreOneLineOnStderrAndNonZeroExit) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"kpis", "--colour", "red"},
+        std::vector<std::string>{"kpis", "--format", "xml"}, std::vector<std::string>{"frobnicate"},
+        std::vector<std::string>{}}) {
+    const CliResult cli = Run(args);
+    EXPECT_NE(cli.exit_code, 0);
+    EXPECT_EQ(CountLines(cli.err), 1u) << cli.err;
+  }
+}
+
+TEST_F(CliTest, HelpListsTheSubcommands) {
+  const CliResult cli = Run({"--help"});
+  EXPECT_EQ(cli.exit_code, 0);
+  for (const char* sub : {"serve", "kpis", "generate"})
+    EXPECT_NE(cli.out.find(sub), std::string::npos) << sub;
+}
+
+TEST_F(CliTest, GenerateWritesTheRowsAskedForDeterministically) {
+  const fs::path a = dir_ / "a.csv", b = dir_ / "b.csv", c = dir_ / "c.csv";
+  ASSERT_EQ(Run({"generate", "--rows", "500", "--out", a.string(), "--seed", "3"}).exit_code, 0);
+  ASSERT_EQ(Run({"generate", "--rows", "500", "--out", b.string(), "--seed", "3"}).exit_code, 0);
+  ASSERT_EQ(Run({"generate", "--rows", "500", "--out", c.string(), "--seed", "4"}).exit_code, 0);
+  EXPECT_EQ(ReadAll(a), ReadAll(b));
+  EXPECT_NE(ReadAll(a), ReadAll(c));
+
+  const CliResult kpis = Run({"kpis", "--data", a.string(), "--format", "json"});
+  ASSERT_EQ(kpis.exit_code, 0) << kpis.err;
+  EXPECT_EQ(nlohmann::json::parse(kpis.out)["data"]["rows_loaded"], 500);
+}
+
+TEST_F(CliTest, GenerateToAnUnwritablePathFails) {
+  const CliResult cli = Run({"generate", "--rows", "5", "--out", (dir_ / "no/such/dir.csv").string()});
+  EXPECT_NE(cli.exit_code, 0);
+  EXPECT_EQ(CountLines(cli.err), 1u) << cli.err;
+}
+
+}  // namespace
+}  // namespace keeta
