@@ -367,6 +367,11 @@ void AppendSummary(std::string& out, const PageInput& in) {
     out.append(in.dashboard.days.size() == 1 ? " day" : " days");
   }
   out.append("</p>");
+  if (in.dashboard.rows == 0) {
+    // Say so plainly: ten cards of 0 and — could otherwise read as a bad day at work.
+    out.append("<p class=\"empty-state\" role=\"status\">No rows match these filters. "
+               "Remove a filter above or <a href=\"/overall\">reset them all</a>.</p>");
+  }
 }
 
 // ---- KPI cards --------------------------------------------------------------------------

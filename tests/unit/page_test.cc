@@ -213,6 +213,19 @@ TEST(OverallPage, ErrorsAndReloadFailureAreShownEscaped) {
                                 "line 3: &lt;unterminated quote&gt;</span>"));
 }
 
+TEST(OverallPage, SaysSoWhenNoRowMatches) {
+  Filter filter;
+  filter.AddName(Dimension::kAgent, "Nobody By That Name");
+  const Rendered r = Render(filter);
+  ASSERT_EQ(r.dashboard.rows, 0u);
+  EXPECT_NE(r.html.find("class=\"empty-state\""), std::string::npos);
+  EXPECT_NE(r.html.find("No rows match these filters"), std::string::npos);
+
+  const Rendered all = Render({});
+  ASSERT_GT(all.dashboard.rows, 0u);
+  EXPECT_EQ(all.html.find("class=\"empty-state\""), std::string::npos);
+}
+
 TEST(OverallPage, NoAlertsWhenAllIsWell) {
   const Rendered r = Render({});
   EXPECT_THAT(r.html, Not(HasSubstr("role=\"alert\"")));
