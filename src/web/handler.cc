@@ -79,6 +79,11 @@ struct Handler::Impl {
              Response& res) const;
   void ServeData(const Request& req, DataRoute route, std::string_view path,
                  std::string_view query, Response& res) const;
+  // The request's Query: its filters and the signed-in scope. Every data route (page, API,
+  // exports) builds its Query here and nowhere else. With `dropped`, a bad date is removed
+  // and described there (the page's rule) instead of being an error.
+  Result<Query> BuildQuery(const Request& req, QueryParams& params,
+                           std::vector<std::string>* dropped) const;
   void ServeStatic(const Request& req, const StaticAsset& asset, std::string_view query,
                    Response& res) const;
 };
@@ -181,6 +186,21 @@ void Handler::Impl::ServeStatic(const Request& req, const StaticAsset& asset,
   res.body().assign(bytes.data(), bytes.size());
 }
 
+Result<Query> Handler::Impl::BuildQuery(const Request& /*req*/, QueryParams& params,
+                                        std::vector<std::string>* dropped) const {
+  auto filter = ParseFilter(params);
+  while (!filter && dropped != nullptr && !filter.error().param.empty()) {
+    dropped->push_back(filter.error().message + " — ignored");
+    const std::string bad = filter.error().param;
+    std::erase_if(params, [&](const auto& kv) { return kv.first == bad; });
+    filter = ParseFilter(params);
+  }
+  if (!filter) return filter.error();
+  Query q;  // default scope: admin (accounts will fill it in; see README "Roadmap")
+  q.filter = std::move(*filter);
+  return q;
+}
+
 void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_view path,
                               std::string_view query, Response& res) const {
   const bool page = route == DataRoute::kOverall;
@@ -203,21 +223,13 @@ void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_v
   }
   // The API rejects a bad date; the page drops it and says so, still showing the dashboard.
   std::vector<std::string> page_errors;
-  auto filter = ParseFilter(*params);
-  while (!filter && page && !filter.error().param.empty()) {
-    page_errors.push_back(filter.error().message + " — ignored");
-    const std::string bad = filter.error().param;
-    std::erase_if(*params, [&](const auto& kv) { return kv.first == bad; });
-    filter = ParseFilter(*params);
-  }
-  if (!filter) {
-    SetError(res, path, http::status::bad_request, "invalid_date", filter.error().message,
-             filter.error().param);
+  auto built = BuildQuery(req, *params, page ? &page_errors : nullptr);
+  if (!built) {
+    SetError(res, path, http::status::bad_request, "invalid_date", built.error().message,
+             built.error().param);
     return;
   }
-
-  Query q;  // default scope: admin (accounts will fill it in; see README "Roadmap")
-  q.filter = std::move(*filter);
+  const Query q = std::move(*built);
 
   const bool gzip = AcceptsGzip(req[http::field::accept_encoding]);
   std::optional<std::string> reload_error;
