@@ -19,6 +19,8 @@
 
 #include "store/csv_loader.h"
 
+#include "store/name_interner.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -292,119 +294,7 @@ double ParseNumber(std::string_view raw, bool* invalid) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Name interning: each distinct name is stored once in NameColumn::names; rows get codes.
-
-class NameInterner {
- public:
-  explicit NameInterner(NameColumn* column) : column_(column), slots_(256, 0) {}
-
-  std::uint32_t Intern(std::string_view name) {
-    std::vector<std::string>& names = column_->names;
-    // Consecutive rows often repeat a name (a team leader's agents, one agent's days).
-    if (last_code_ < names.size() && Same(names[last_code_], name)) return last_code_;
-    const std::uint64_t hash = Hash(name);
-    const std::uint64_t tag = hash >> 32;
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-      const std::uint64_t slot = slots_[i];
-      if (slot == 0) break;
-      const auto code = static_cast<std::uint32_t>(slot) - 1;
-      if ((slot >> 32) == tag && Same(names[code], name)) return last_code_ = code;
-    }
-    const auto code = static_cast<std::uint32_t>(names.size());
-    names.emplace_back(name);
-    Insert(hash, code);
-    if (names.size() * 2 > slots_.size()) Rehash(slots_.size() * 2);
-    return last_code_ = code;
-  }
-
- private:
-  static std::uint64_t Load64(const char* p) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  }
-  static std::uint32_t Load32(const char* p) {
-    std::uint32_t w;
-    std::memcpy(&w, p, 4);
-    return w;
-  }
-
-  // Names are short: hash them from two (possibly overlapping) loads, with a loop only
-  // for the middle of names over 16 bytes. Two independent multiplies per step.
-  static std::uint64_t Hash(std::string_view s) {
-    const char* p = s.data();
-    const std::size_t n = s.size();
-    std::uint64_t a;
-    std::uint64_t b;
-    if (n >= 8) {
-      a = Load64(p);
-      b = Load64(p + n - 8);
-    } else if (n >= 4) {
-      a = Load32(p);
-      b = Load32(p + n - 4);
-    } else if (n > 0) {
-      a = static_cast<unsigned char>(p[0]) | static_cast<unsigned>(static_cast<unsigned char>(p[n / 2])) << 8 |
-          static_cast<unsigned>(static_cast<unsigned char>(p[n - 1])) << 16;
-      b = 0;
-    } else {
-      a = 0;
-      b = 0;
-    }
-    std::uint64_t h = n * 0x9E3779B97F4A7C15ull;
-    for (std::size_t i = 8; i + 8 < n; i += 8) {
-      h = (h ^ Load64(p + i)) * 0xbf58476d1ce4e5b9ull;
-      h ^= h >> 31;
-    }
-    h ^= (a ^ 0xff51afd7ed558ccdull) * 0xc4ceb9fe1a85ec53ull;
-    h ^= ((b << 31) | (b >> 33)) * 0xd6e8feb86659fd93ull;
-    h ^= h >> 29;
-    h *= 0x94d049bb133111ebull;
-    h ^= h >> 32;
-    return h;
-  }
-
-  // Equality without a call to memcmp for the usual short names.
-  static bool Same(const std::string& stored, std::string_view name) {
-    const std::size_t n = name.size();
-    if (stored.size() != n) return false;
-    const char* a = stored.data();
-    const char* b = name.data();
-    if (n >= 8 && n <= 16) {
-      return Load64(a) == Load64(b) && Load64(a + n - 8) == Load64(b + n - 8);
-    }
-    if (n >= 4 && n < 8) return Load32(a) == Load32(b) && Load32(a + n - 4) == Load32(b + n - 4);
-    return n == 0 || std::memcmp(a, b, n) == 0;
-  }
-
-  void Insert(std::uint64_t hash, std::uint32_t code) {
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t i = hash & mask;
-    while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = ((hash >> 32) << 32) | (std::uint64_t{code} + 1);
-  }
-
-  void Rehash(std::size_t size) {
-    slots_.assign(size, 0);
-    const std::vector<std::string>& names = column_->names;
-    for (std::uint32_t code = 0; code < names.size(); ++code) Insert(Hash(names[code]), code);
-  }
-
-  NameColumn* column_;
-  std::vector<std::uint64_t> slots_;  // (hash >> 32) << 32 | (code + 1); 0 = empty
-  std::uint32_t last_code_ = std::numeric_limits<std::uint32_t>::max();
-};
-
-// ---------------------------------------------------------------------------------------
 // The parser proper.
-
-// Where one header field goes.
-enum class TargetKind : std::uint8_t { kDay, kName, kMeasure };
-struct Target {
-  std::size_t field;  // position in the header
-  TargetKind kind;
-  std::size_t index;  // Dimension or Measure index
-};
 
 // A field of the row being split: a view into the input, or into scratch_ when unescaped.
 struct FieldRef {
@@ -419,10 +309,7 @@ constexpr std::size_t kInInput = std::numeric_limits<std::size_t>::max();
 class CsvParser {
  public:
   CsvParser(std::string_view source, std::size_t size_hint)
-      : source_(source), size_hint_(size_hint) {
-    for (std::size_t d = 0; d < kDimensionCount; ++d) interners_.emplace_back(&table_.names[d]);
-  }
-  // The interners point into table_.
+      : source_(source), size_hint_(size_hint) {}
   CsvParser(const CsvParser&) = delete;
   CsvParser& operator=(const CsvParser&) = delete;
 
@@ -448,7 +335,6 @@ class CsvParser {
   }
   void TakeHeader(const char* rest, const char* end);
   void TakeRow();
-  Day ParseDay(std::string_view cell);
 
   std::string source_;
   std::size_t size_hint_;
@@ -464,17 +350,7 @@ class CsvParser {
   std::string error_;
 
   std::size_t header_fields_ = 0;
-  std::vector<Target> targets_;
-
-  ParsedTable table_;
-  LoadReport report_;
-  std::vector<NameInterner> interners_;
-  std::array<std::size_t, kMeasureCount> invalid_{};
-
-  // Consecutive rows usually share a day; remember the last text and its value.
-  char last_day_text_[32] = {};
-  std::size_t last_day_size_ = 0;
-  Day last_day_ = kNoDay;
+  TableBuilder builder_;
 };
 
 // Splits one line (or a blank one) starting at p into fields_. On kRow/kBlank p moves past
@@ -615,7 +491,7 @@ Result<std::size_t> CsvParser::Feed(const char* data, std::size_t size, bool at_
         return MakeError(error_);
       case Split::kBlank:
         ++line_;
-        ++report_.blank_lines;
+        ++builder_.report().blank_lines;
         break;
       case Split::kRow:
         line_ += 1 + row_line_breaks_;
@@ -632,46 +508,12 @@ Result<std::size_t> CsvParser::Feed(const char* data, std::size_t size, bool at_
 void CsvParser::TakeHeader(const char* rest, const char* end) {
   have_header_ = true;
   // Blank lines before the header are not data; don't report them.
-  report_.blank_lines = 0;
+  builder_.report().blank_lines = 0;
   header_fields_ = field_count_;
 
-  bool day_taken = false;
-  std::array<bool, kDimensionCount> dim_taken{};
-  std::array<bool, kMeasureCount> measure_taken{};
-  for (std::size_t i = 0; i < field_count_; ++i) {
-    const std::string_view name = Trim(FieldAt(i));
-    if (EqualsIgnoreCase(name, kDayColumn)) {
-      if (!day_taken) targets_.push_back({i, TargetKind::kDay, 0});
-      day_taken = true;
-      continue;
-    }
-    for (std::size_t d = 0; d < kDimensionCount; ++d) {
-      if (EqualsIgnoreCase(name, kDimensionColumns[d])) {
-        if (!dim_taken[d]) targets_.push_back({i, TargetKind::kName, d});
-        dim_taken[d] = true;
-      }
-    }
-    for (std::size_t m = 0; m < kMeasureCount; ++m) {
-      if (EqualsIgnoreCase(name, kMeasures[m].column)) {
-        if (!measure_taken[m]) targets_.push_back({i, TargetKind::kMeasure, m});
-        measure_taken[m] = true;
-      }
-    }
-  }
-
-  // Missing columns, in schema order.
-  if (!day_taken) report_.missing_columns.emplace_back(kDayColumn);
-  for (std::size_t d = 0; d < kDimensionCount; ++d) {
-    if (!dim_taken[d]) report_.missing_columns.emplace_back(kDimensionColumns[d]);
-  }
-  for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    if (!measure_taken[m]) report_.missing_columns.emplace_back(kMeasures[m].column);
-  }
-
-  // Rows only need the fields up to the last known column.
-  std::size_t keep = 0;
-  for (const Target& t : targets_) keep = std::max(keep, t.field + 1);
-  fields_.assign(keep, FieldRef{nullptr, 0, kInInput});
+  std::vector<std::string_view> header;
+  header.reserve(field_count_);
+  for (std::size_t i = 0; i < field_count_; ++i) header.push_back(FieldAt(i));
 
   // Estimate the row count from the lines seen so far in this piece, to reserve once.
   std::size_t estimate = 0;
@@ -686,22 +528,94 @@ void CsvParser::TakeHeader(const char* rest, const char* end) {
       estimate = size_hint_ / average + size_hint_ / average / 16 + 16;
     }
   }
+  builder_.SetHeader(header, estimate);
+
+  // Rows only need the fields up to the last known column.
+  fields_.assign(builder_.fields_needed(), FieldRef{nullptr, 0, kInInput});
+}
+
+void CsvParser::TakeRow() {
+  if (field_count_ < header_fields_) {
+    ++builder_.report().short_rows;
+  } else if (field_count_ > header_fields_) {
+    ++builder_.report().long_rows;
+  }
+  builder_.BeginRow();
+  for (const TableBuilder::Target& t : builder_.targets()) {
+    builder_.Cell(t, t.field < field_count_ ? FieldAt(t.field) : std::string_view());
+  }
+}
+
+Result<CsvTable> CsvParser::Finish() {
+  if (!have_header_) return MakeError("empty file: no header line");
+  return builder_.Finish(source_);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// TableBuilder (store/table_builder.h): the cell rules, shared with the SQL sources.
+
+TableBuilder::TableBuilder() {
+  for (std::size_t d = 0; d < kDimensionCount; ++d) interners_.emplace_back(&table_.names[d]);
+}
+
+void TableBuilder::SetHeader(const std::vector<std::string_view>& header,
+                             std::size_t row_estimate) {
+  bool day_taken = false;
+  std::array<bool, kDimensionCount> dim_taken{};
+  std::array<bool, kMeasureCount> measure_taken{};
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string_view name = Trim(header[i]);
+    if (EqualsIgnoreCase(name, kDayColumn)) {
+      if (!day_taken) targets_.push_back({i, Kind::kDay, 0});
+      day_taken = true;
+      continue;
+    }
+    for (std::size_t d = 0; d < kDimensionCount; ++d) {
+      if (EqualsIgnoreCase(name, kDimensionColumns[d])) {
+        if (!dim_taken[d]) targets_.push_back({i, Kind::kName, d});
+        dim_taken[d] = true;
+      }
+    }
+    for (std::size_t m = 0; m < kMeasureCount; ++m) {
+      if (EqualsIgnoreCase(name, kMeasures[m].column)) {
+        if (!measure_taken[m]) targets_.push_back({i, Kind::kMeasure, m});
+        measure_taken[m] = true;
+      }
+    }
+  }
+
+  // Missing columns, in schema order.
+  if (!day_taken) report_.missing_columns.emplace_back(kDayColumn);
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    if (!dim_taken[d]) report_.missing_columns.emplace_back(kDimensionColumns[d]);
+  }
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (!measure_taken[m]) report_.missing_columns.emplace_back(kMeasures[m].column);
+  }
 
   table_.has_day = day_taken;
-  if (day_taken) table_.day.reserve(estimate);
+  if (day_taken) table_.day.reserve(row_estimate);
   for (std::size_t d = 0; d < kDimensionCount; ++d) {
     table_.names[d].present = dim_taken[d];
     if (!dim_taken[d]) continue;
-    table_.names[d].codes.reserve(estimate);
+    table_.names[d].codes.reserve(row_estimate);
   }
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
     if (!measure_taken[m]) continue;
     table_.measures[m].emplace();
-    table_.measures[m]->reserve(estimate);
+    table_.measures[m]->reserve(row_estimate);
   }
 }
 
-Day CsvParser::ParseDay(std::string_view cell) {
+std::size_t TableBuilder::fields_needed() const {
+  std::size_t keep = 0;
+  for (const Target& t : targets_) keep = std::max(keep, t.field + 1);
+  return keep;
+}
+
+Day TableBuilder::ParseDay(std::string_view cell) {
   if (cell.empty()) return kNoDay;
   if (cell.size() == last_day_size_ && cell.size() <= sizeof(last_day_text_) &&
       std::memcmp(cell.data(), last_day_text_, cell.size()) == 0) {
@@ -718,42 +632,33 @@ Day CsvParser::ParseDay(std::string_view cell) {
   return last_day_;
 }
 
-void CsvParser::TakeRow() {
-  ++table_.rows;
-  if (field_count_ < header_fields_) {
-    ++report_.short_rows;
-  } else if (field_count_ > header_fields_) {
-    ++report_.long_rows;
-  }
-  for (const Target& t : targets_) {
-    const std::string_view cell = t.field < field_count_ ? FieldAt(t.field) : std::string_view();
-    switch (t.kind) {
-      case TargetKind::kDay: {
-        const Day day = ParseDay(cell);
-        if (day == kNoDay) ++report_.missing_days;
-        table_.day.push_back(day);
-        break;
-      }
-      case TargetKind::kName:
-        table_.names[t.index].codes.push_back(interners_[t.index].Intern(Trim(cell)));
-        break;
-      case TargetKind::kMeasure: {
-        bool invalid = false;
-        table_.measures[t.index]->push_back(ParseNumber(cell, &invalid));
-        invalid_[t.index] += invalid ? 1 : 0;
-        break;
-      }
+void TableBuilder::Cell(const Target& t, std::string_view cell) {
+  switch (t.kind) {
+    case Kind::kDay: {
+      const Day day = ParseDay(cell);
+      if (day == kNoDay) ++report_.missing_days;
+      table_.day.push_back(day);
+      break;
+    }
+    case Kind::kName:
+      table_.names[t.index].codes.push_back(interners_[t.index].Intern(Trim(cell)));
+      break;
+    case Kind::kMeasure: {
+      bool invalid = false;
+      table_.measures[t.index]->push_back(ParseNumber(cell, &invalid));
+      invalid_[t.index] += invalid ? 1 : 0;
+      break;
     }
   }
 }
 
-Result<CsvTable> CsvParser::Finish() {
-  if (!have_header_) return MakeError("empty file: no header line");
-
+CsvTable TableBuilder::Complete(ParsedTable table, LoadReport report,
+                                const std::array<std::size_t, kMeasureCount>& invalid,
+                                std::string_view source) {
   // Percent columns given as fractions: every present value within [0, 1].
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    if (kMeasures[m].kind != MeasureKind::kPercent || !table_.measures[m]) continue;
-    std::vector<double>& values = *table_.measures[m];
+    if (kMeasures[m].kind != MeasureKind::kPercent || !table.measures[m]) continue;
+    std::vector<double>& values = *table.measures[m];
     bool any_present = false;
     bool all_fractions = true;
     for (const double v : values) {
@@ -766,15 +671,24 @@ Result<CsvTable> CsvParser::Finish() {
     }
     if (!any_present || !all_fractions) continue;
     for (double& v : values) v *= 100.0;  // NaN stays NaN
-    report_.scaled_percent_columns.emplace_back(kMeasures[m].column);
+    report.scaled_percent_columns.emplace_back(kMeasures[m].column);
   }
 
-  report_.source = source_;
-  report_.rows_loaded = table_.rows;
-  report_.invalid_cells = invalid_;
-  CsvTable out{std::move(table_), std::move(report_)};
-  return out;
+  report.source = source;
+  report.rows_loaded = table.rows;
+  report.invalid_cells = invalid;
+  return CsvTable{std::move(table), std::move(report)};
 }
+
+CsvTable TableBuilder::Finish(std::string_view source) {
+  return Complete(std::move(table_), std::move(report_), invalid_, source);
+}
+
+CsvTable TableBuilder::Copy(std::string_view source) const {
+  return Complete(table_, report_, invalid_, source);
+}
+
+namespace {
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 

@@ -8,16 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "core/load_report.h"
-#include "core/parsed_table.h"
 #include "core/result.h"
+#include "store/table_builder.h"
 
 namespace keeta {
-
-struct CsvTable {
-  ParsedTable table;
-  LoadReport report;  // source set; loaded_at left empty (the caller stamps it)
-};
 
 // Parses a whole CSV document held in memory. `source` names it in messages and the report.
 Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source);
