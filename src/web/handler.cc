@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -80,7 +81,7 @@ struct Handler::Impl {
   void ServeData(const Request& req, DataRoute route, std::string_view path,
                  std::string_view query, Response& res) const;
   // The request's Query: its filters and the signed-in scope. Every data route (page, API,
-  // exports) builds its Query here and nowhere else. With `dropped`, a bad date is removed
+  // exports, the live WebSocket) builds its Query here and nowhere else. With `dropped`, a bad date is removed
   // and described there (the page's rule) instead of being an error.
   Result<Query> BuildQuery(const Request& req, QueryParams& params,
                            std::vector<std::string>* dropped) const;
@@ -128,6 +129,27 @@ Response Handler::Handle(const Request& req) const {
   return res;
 }
 
+std::variant<Query, Response> Handler::LiveQuery(const Request& req) const {
+  const Target target = SplitTarget(req.target());
+  Response res;
+  res.version(req.version());
+  res.keep_alive(false);
+  res.set(http::field::server, kServerName);
+  res.set("X-Content-Type-Options", "nosniff");
+  auto params = ParseQueryString(target.query);
+  if (!params) {
+    SetError(res, target.path, http::status::bad_request, "invalid_query",
+             params.error().message, params.error().param);
+  } else if (auto built = impl_->BuildQuery(req, *params, nullptr); !built) {
+    SetError(res, target.path, http::status::bad_request, "invalid_date",
+             built.error().message, built.error().param);
+  } else {
+    return std::move(*built);
+  }
+  res.prepare_payload();
+  return res;
+}
+
 void Handler::Impl::Route(const Request& req, std::string_view path, std::string_view query,
                           Response& res) const {
   if (path == "/") {
@@ -143,6 +165,14 @@ void Handler::Impl::Route(const Request& req, std::string_view path, std::string
   if (path == "/overall") return ServeData(req, DataRoute::kOverall, path, query, res);
   if (path == "/api/v1/kpis") return ServeData(req, DataRoute::kKpis, path, query, res);
   if (path == "/api/v1/filters") return ServeData(req, DataRoute::kFilters, path, query, res);
+  if (path == kLivePath) {
+    // Reached only without a WebSocket upgrade (the server hands upgrades to the live hub).
+    SetError(res, path, http::status::upgrade_required, "upgrade_required",
+             "this route is a WebSocket: connect with an Upgrade: websocket request");
+    res.set(http::field::upgrade, "websocket");
+    res.set(http::field::connection, "Upgrade");
+    return;
+  }
   if (path == "/healthz") {
     SetBody(res, http::status::ok, kTextType, "ok");
     res.set(http::field::cache_control, "no-store");
@@ -269,7 +299,7 @@ void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_v
         break;
       }
       case DataRoute::kKpis:
-        text = KpisJson(*snapshot, q.filter, ComputeDashboard(*snapshot, q));
+        text = KpisBody(*snapshot, q);
         break;
       case DataRoute::kFilters:
         text = FiltersJson(ComputeChoices(*snapshot, q));

@@ -6,6 +6,10 @@
 #include <boost/beast/http.hpp>
 #include <cstddef>
 #include <memory>
+#include <string_view>
+#include <variant>
+
+#include "core/query.h"
 
 #include "store/dataset_holder.h"
 
@@ -14,6 +18,9 @@ namespace keeta::web {
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
+
+// The live dashboard WebSocket's path (docs/api.md).
+inline constexpr std::string_view kLivePath = "/api/v1/live";
 
 struct HandlerOptions {
   bool enable_cache = true;  // cache rendered bodies per (snapshot, route, query)
@@ -28,6 +35,11 @@ class Handler {
   Handler& operator=(const Handler&) = delete;
 
   Response Handle(const Request& request) const;
+
+  // For a WebSocket upgrade to kLivePath: the Query the connection subscribes with (its
+  // filters and the requester's scope, built as the HTTP data routes build theirs), or the
+  // response refusing it (a bad filter; later, not signed in).
+  std::variant<Query, Response> LiveQuery(const Request& request) const;
 
  private:
   struct Impl;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/engine.h"
 #include "core/kpi_registry.h"
 #include "web/json_text.h"
 
@@ -186,6 +187,10 @@ std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard&
   AppendStringArray(out, report.Warnings());
   out.append("}}");
   return out;
+}
+
+std::string KpisBody(const Dataset& data, const Query& query) {
+  return KpisJson(data, query.filter, ComputeDashboard(data, query));
 }
 
 std::string FiltersJson(const FilterChoices& choices) {

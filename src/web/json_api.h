@@ -13,6 +13,10 @@ namespace keeta::web {
 // Body of GET /api/v1/kpis: {"filters", "rows", "kpis", "data"}.
 std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard);
 
+// The /api/v1/kpis body for a query: computes the dashboard and writes it. The HTTP route
+// and the live WebSocket's dashboard messages both come from here.
+std::string KpisBody(const Dataset& data, const Query& query);
+
 // Body of GET /api/v1/filters.
 std::string FiltersJson(const FilterChoices& choices);
 

@@ -15,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -33,11 +34,13 @@
 
 #include "store/data_source.h"
 #include "store/dataset_holder.h"
+#include "web/query_string.h"
 
 namespace keeta::web {
 
 namespace beast = boost::beast;
 namespace net = boost::asio;
+namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
@@ -78,16 +81,23 @@ std::string HostPort(const std::string& host, unsigned short port) {
   return fmt::format("{}:{}", host, port);
 }
 
-class Session;
+// A live connection as the server's registry sees it (an HTTP session or a live WebSocket).
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // From Server::Stop: close now if idle, else finish what is in flight and then close.
+  virtual void Shutdown() = 0;
+};
 
 // State shared by the acceptor and every session. Lives until every I/O thread is joined.
 // Thread-safety: the acceptor and timers live on one strand (Stop posts to it); the session
 // registry is under sessions_mu_; flags are atomics; the rest is immutable after Listen.
 class ServerCore {
  public:
-  ServerCore(RequestHandler handler, const ServerOptions& options)
+  ServerCore(RequestHandler handler, const ServerOptions& options, LiveEndpoint live)
       : handler_(std::move(handler)),
         options_(options),
+        live_(std::move(live)),
         log_(options.access_log ? ServerLogger() : nullptr),
         acceptor_(net::make_strand(ioc_)),
         grace_timer_(acceptor_.get_executor()) {}
@@ -104,10 +114,11 @@ class ServerCore {
   // For sessions.
   const RequestHandler& handler() const { return handler_; }
   const ServerOptions& options() const { return options_; }
+  const LiveEndpoint& live() const { return live_; }
   spdlog::logger* log() const { return log_.get(); }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
-  void Register(Session* session, std::weak_ptr<Session> weak);
-  void Unregister(Session* session);
+  void Register(Connection* connection, std::weak_ptr<Connection> weak);
+  void Unregister(Connection* connection);
 
  private:
   void Accept();
@@ -119,11 +130,12 @@ class ServerCore {
   // a hard stop) still unregister here.
   const RequestHandler handler_;
   const ServerOptions options_;
+  const LiveEndpoint live_;
   const std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> destroying_{false};
   std::mutex sessions_mu_;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // live connections
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> sessions_;  // open connections
 
   net::io_context ioc_;
   tcp::acceptor acceptor_;      // on a strand, with grace_timer_ and CheckDrained
@@ -136,7 +148,7 @@ class ServerCore {
 
 // One connection: read a request, answer it, repeat while keep-alive. All its handlers run
 // on its strand, so its members need no locks.
-class Session : public std::enable_shared_from_this<Session> {
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, ServerCore& server)
       : stream_(std::move(socket)), server_(server) {}
@@ -150,7 +162,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // From Server::Stop: a connection waiting for its next request is closed now; one with a
   // request in flight finishes it (and then closes, seeing stopping()).
-  void Shutdown() {
+  void Shutdown() override {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (self->reading_ && !self->parser_->got_some() && self->buffer_.size() == 0) {
         self->Close();
@@ -191,8 +203,16 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     started_ = Clock::now();
     request_ = parser_->release();
+    if (server_.live().hub && websocket::is_upgrade(request_) &&
+        SplitTarget(request_.target()).path == kLivePath) {
+      return Upgrade();
+    }
     Send(Answer(request_));
   }
+
+  // A WebSocket upgrade to the live route: admitted connections leave this session for a
+  // LiveSession (this one ends here); a refusal is an ordinary response.
+  void Upgrade();
 
   // The handler's response; an escaping exception (a bug) becomes a 500, never a dead
   // I/O thread.
@@ -280,6 +300,152 @@ class Session : public std::enable_shared_from_this<Session> {
   bool request_timer_set_ = false;
 };
 
+// One live dashboard WebSocket (kLivePath): subscribed to the hub with its Query, it writes
+// every message the hub delivers. A client reading slowly gets only the newest message: at
+// most one is being written and one waits (replaced by any newer one), so memory per
+// connection is bounded however far behind it falls. Beast's keep-alive pings and idle
+// timeout drop a dead peer. Messages from the client are read (pongs and close frames need
+// a pending read) and ignored. All handlers run on the connection's strand.
+class LiveSession final : public Connection,
+                          public LiveHub::Subscriber,
+                          public std::enable_shared_from_this<LiveSession> {
+ public:
+  LiveSession(tcp::socket&& socket, ServerCore& server, Query query, Request request)
+      : ws_(std::move(socket)),
+        server_(server),
+        query_(std::move(query)),
+        request_(std::move(request)) {}
+  ~LiveSession() override {
+    server_.live().hub->Unsubscribe(this);
+    server_.Unregister(this);
+  }
+
+  void Start() {
+    server_.Register(this, weak_from_this());
+    const ServerOptions& options = server_.options();
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts apply
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = options.read_timeout;
+    timeouts.idle_timeout = options.live_idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "keeta"); }));
+    ws_.read_message_max(kMaxClientMessage);
+    ws_.text(true);
+    ws_.async_accept(request_,
+                     beast::bind_front_handler(&LiveSession::OnAccept, shared_from_this()));
+  }
+
+  void Deliver(const LiveHub::Message& message) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), message] { self->Offer(message); });
+  }
+
+  void Shutdown() override {
+    net::dispatch(ws_.get_executor(), [self = shared_from_this()] { self->Close(); });
+  }
+
+ private:
+  static constexpr std::size_t kMaxClientMessage = 4096;
+
+  void OnAccept(beast::error_code ec) {
+    if (spdlog::logger* log = server_.log()) {
+      log->info("{} {} {} live{}", request_.method_string(), request_.target(),
+                ec ? 400 : 101, ec ? " (handshake failed)" : "");
+    }
+    request_ = {};
+    if (ec) return;
+    if (server_.stopping()) return Close();
+    if (!server_.live().hub->Subscribe(shared_from_this(), query_)) {
+      closing_ = true;  // the cap was reached meanwhile
+      ws_.async_close(websocket::close_reason(websocket::close_code::try_again_later),
+                      [self = shared_from_this()](beast::error_code) {});
+      return;
+    }
+    Read();
+  }
+
+  void Read() {
+    ws_.async_read(incoming_, beast::bind_front_handler(&LiveSession::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec) return End();  // closed, timed out (no pong), or a protocol error
+    incoming_.clear();
+    Read();
+  }
+
+  void Offer(const LiveHub::Message& message) {
+    if (ended_ || closing_ || message.sequence <= latest_) return;
+    latest_ = message.sequence;
+    if (writing_) {
+      waiting_ = message;  // replaces an older unsent one
+      return;
+    }
+    Write(message);
+  }
+
+  void Write(LiveHub::Message message) {
+    writing_ = true;
+    in_flight_ = std::move(message);
+    ws_.async_write(net::buffer(*in_flight_.text),
+                    beast::bind_front_handler(&LiveSession::OnWrite, shared_from_this()));
+  }
+
+  void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
+    writing_ = false;
+    in_flight_ = {};
+    if (ec) return End();
+    if (waiting_.text && !closing_ && !ended_) Write(std::exchange(waiting_, {}));
+  }
+
+  void Close() {
+    if (closing_ || ended_) return;
+    closing_ = true;
+    waiting_ = {};
+    ws_.async_close(websocket::close_reason(websocket::close_code::going_away),
+                    [self = shared_from_this()](beast::error_code) {});
+  }
+
+  // The connection is over: stop receiving messages (the object goes when its last
+  // pending handler does).
+  void End() {
+    if (ended_) return;
+    ended_ = true;
+    waiting_ = {};
+    server_.live().hub->Unsubscribe(this);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  ServerCore& server_;
+  const Query query_;
+  Request request_;  // the upgrade request, until the handshake is done
+  beast::flat_buffer incoming_;
+  LiveHub::Message in_flight_;
+  LiveHub::Message waiting_;
+  std::uint64_t latest_ = 0;  // sequence of the newest message accepted
+  bool writing_ = false;
+  bool closing_ = false;
+  bool ended_ = false;
+};
+
+void Session::Upgrade() {
+  const LiveEndpoint& live = server_.live();
+  std::variant<Query, Response> admitted = live.admit(request_);
+  if (auto* refusal = std::get_if<Response>(&admitted)) return Send(std::move(*refusal));
+  if (server_.stopping() || live.hub->full()) {
+    Response busy = PlainResponse(http::status::service_unavailable, "too many live connections\n");
+    busy.set(http::field::retry_after, "1");
+    return Send(std::move(busy));
+  }
+  reading_ = false;
+  std::make_shared<LiveSession>(stream_.release_socket(), server_,
+                                std::move(std::get<Query>(admitted)), std::move(request_))
+      ->Start();
+}
+
 Result<bool> ServerCore::Listen() {
   beast::error_code ec;
   tcp::resolver resolver(ioc_);
@@ -353,16 +519,16 @@ void ServerCore::RejectBusy(tcp::socket socket) {
                    });
 }
 
-void ServerCore::Register(Session* session, std::weak_ptr<Session> weak) {
+void ServerCore::Register(Connection* connection, std::weak_ptr<Connection> weak) {
   std::lock_guard lock(sessions_mu_);
-  sessions_.emplace(session, std::move(weak));
+  sessions_.emplace(connection, std::move(weak));
 }
 
-void ServerCore::Unregister(Session* session) {
+void ServerCore::Unregister(Connection* connection) {
   bool drained;
   {
     std::lock_guard lock(sessions_mu_);
-    sessions_.erase(session);
+    sessions_.erase(connection);
     drained = sessions_.empty();
   }
   if (drained && stopping() && !destroying_.load(std::memory_order_acquire)) {
@@ -376,7 +542,7 @@ void ServerCore::Stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
     retry_timer_.cancel();
-    std::vector<std::shared_ptr<Session>> live;
+    std::vector<std::shared_ptr<Connection>> live;
     {
       std::lock_guard lock(sessions_mu_);
       live.reserve(sessions_.size());
@@ -424,9 +590,9 @@ Server::~Server() {
 }
 
 Result<std::unique_ptr<Server>> Server::Start(RequestHandler handler,
-                                              const ServerOptions& options) {
+                                              const ServerOptions& options, LiveEndpoint live) {
   auto impl = std::make_unique<Impl>();
-  impl->core = std::make_unique<ServerCore>(std::move(handler), options);
+  impl->core = std::make_unique<ServerCore>(std::move(handler), options, std::move(live));
   auto listening = impl->core->Listen();
   if (!listening) return listening.error();
   const unsigned threads =
@@ -525,8 +691,11 @@ int Serve(const ServerOptions& options) {
   net::io_context signal_ioc;
   net::signal_set signals(signal_ioc, SIGINT, SIGTERM);
 
-  auto server = Server::Start([handler](const Request& req) { return handler->Handle(req); },
-                              options);
+  // Declared before the server, so that it outlives every live connection.
+  const auto hub = std::make_shared<LiveHub>(holder, options.max_live_connections);
+  auto server = Server::Start(
+      [handler](const Request& req) { return handler->Handle(req); }, options,
+      LiveEndpoint{[handler](const Request& req) { return handler->LiveQuery(req); }, hub});
   if (!server) {
     std::fprintf(stderr, "keeta: %s\n", server.error().message.c_str());
     return 1;

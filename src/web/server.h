@@ -1,5 +1,6 @@
 // The HTTP transport: an asynchronous HTTP/1.1 server on Boost.Beast. It moves bytes and
-// enforces limits; what to answer is decided by Handler (handler.h).
+// enforces limits; what to answer is decided by Handler (handler.h). Upgrades to the live
+// WebSocket become connections fed by a LiveHub (live_hub.h).
 #pragma once
 
 #include <chrono>
@@ -7,9 +8,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 
+#include "core/query.h"
 #include "core/result.h"
 #include "web/handler.h"
+#include "web/live_hub.h"
 
 namespace keeta::web {
 
@@ -27,6 +31,11 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};  // keep-alive connections idle longer are closed
   std::chrono::seconds shutdown_grace{10};  // on stop, in-flight requests get this long
   bool access_log = true;                // one stdout line per request
+  // Live dashboards (kLivePath): at most this many WebSocket connections (each also counts
+  // towards max_connections); a peer silent for live_idle_timeout is pinged, and dropped
+  // when it stays silent as long again.
+  std::size_t max_live_connections = 2048;
+  std::chrono::milliseconds live_idle_timeout{15000};
 };
 
 // Loads the data, serves until SIGINT/SIGTERM (in-flight requests finish), returns an exit
@@ -38,6 +47,14 @@ int Serve(const ServerOptions& options);
 // may pass anything). Called on I/O threads, concurrently.
 using RequestHandler = std::function<Response(const Request&)>;
 
+// The live dashboard WebSocket: `admit` turns an upgrade request into the connection's
+// Query or a refusal (Handler::LiveQuery in production); `hub` feeds the connections.
+// Without a hub, upgrade requests go to the RequestHandler like any other request.
+struct LiveEndpoint {
+  std::function<std::variant<Query, Response>(const Request&)> admit;
+  std::shared_ptr<LiveHub> hub;
+};
+
 // The listening server without data loading or signal handling, so that tests (and
 // Serve) can start it on any port and stop it programmatically.
 // Thread-safety: Stop and port may be called from any thread; Wait from one thread.
@@ -46,7 +63,8 @@ class Server {
   // Binds options.host:options.port (port 0 = any free port), listens and starts
   // options.threads I/O threads. A bind/listen failure is an Error.
   static Result<std::unique_ptr<Server>> Start(RequestHandler handler,
-                                               const ServerOptions& options);
+                                               const ServerOptions& options,
+                                               LiveEndpoint live = {});
   ~Server();  // Stop() then Wait()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
