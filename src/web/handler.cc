@@ -81,8 +81,8 @@ struct Handler::Impl {
   void ServeData(const Request& req, DataRoute route, std::string_view path,
                  std::string_view query, Response& res) const;
   // The request's Query: its filters and the signed-in scope. Every data route (page, API,
-  // exports, the live WebSocket) builds its Query here and nowhere else. With `dropped`, a bad date is removed
-  // and described there (the page's rule) instead of being an error.
+  // exports, the live WebSocket) builds its Query here and nowhere else. With `dropped`, a
+  // bad date is removed and described there (the page's rule) instead of being an error.
   Result<Query> BuildQuery(const Request& req, QueryParams& params,
                            std::vector<std::string>* dropped) const;
   void ServeStatic(const Request& req, const StaticAsset& asset, std::string_view query,
