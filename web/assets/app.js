@@ -1,7 +1,9 @@
 // Keeta dashboard enhancements. The server-rendered page is complete without this file;
 // it adds (1) uPlot sparklines with a hover tooltip, drawn from the JSON the server embeds
-// once in #kpi-data, and (2) filter pickers that narrow each other through
-// /api/v1/filters while keeping the selections that are still valid. Applying a filter
+// once in #kpi-data, (2) filter pickers that narrow each other through
+// /api/v1/filters while keeping the selections that are still valid, and (3) live
+// updates: a WebSocket to /api/v1/live pushes the dashboard whenever the data changes and
+// the cards, sparklines, row count and load notes are updated in place. Applying a filter
 // is still a plain GET form submission, so every view stays a shareable URL.
 (function () {
   'use strict';
@@ -141,35 +143,71 @@
     return spark;
   }
 
+  // The days and KPI formats of the dashboard on screen (live updates replace them).
+  const shown = { days: [], xs: [], formats: new Map() };
+
+  // (Re)draws every sparkline from {days, kpis: [{id, label, unit, values}]}. A redraw
+  // builds the new chart before removing the old one, in the same frame: no flicker.
+  function renderSparklines(data) {
+    shown.days = data.days;
+    shown.xs = data.days.map(isoDayToSeconds);
+    const byId = new Map(data.kpis.map((k) => [k.id, k]));
+    let drawn = 0;
+    for (const box of document.querySelectorAll('.spark[data-kpi]')) {
+      const kpi = byId.get(box.dataset.kpi);
+      const at = sparks.findIndex((s) => s.box === box);
+      const signature = kpi ? shown.days.length + '|' + shown.days[0] + '|' + kpi.values.join(',') : '';
+      if (at >= 0 && sparks[at].signature === signature) {
+        drawn++;
+        continue;  // unchanged: keep the chart (and any tooltip the reader is looking at)
+      }
+      if (at >= 0) {
+        sparks[at].plot.destroy();
+        sparks.splice(at, 1);
+      }
+      if (!kpi || !kpi.available || kpi.values.length !== shown.xs.length || shown.xs.length === 0) {
+        // No chart: say why, as the server does.
+        if (!box.querySelector('.spark-note') && at >= 0) {
+          const note = document.createElement('p');
+          note.className = 'spark-note';
+          note.textContent = kpi && kpi.available ? 'No daily data' : 'Not in this data file';
+          box.replaceChildren(note);
+        }
+        continue;
+      }
+      kpi.format = shown.formats.get(kpi.id) || kpi.format;
+      const spark = buildSpark(box, kpi, shown.days, shown.xs);
+      spark.signature = signature;
+      sparks.push(spark);
+      resizeObserver?.observe(box);
+      drawn++;
+    }
+    document.documentElement.dataset.sparklines = String(drawn);
+  }
+
+  const resizeObserver = 'ResizeObserver' in window ? new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const spark = sparks.find((s) => s.box === entry.target);
+      if (!spark) continue;
+      const width = Math.max(Math.floor(entry.contentRect.width), 40);
+      const height = Math.max(Math.floor(entry.contentRect.height), 20);
+      if (width !== spark.plot.width || height !== spark.plot.height) {
+        spark.plot.setSize({ width, height });
+      }
+    }
+  }) : null;
+
   function drawSparklines() {
     const data = readKpiData();
     if (!data || typeof window.uPlot !== 'function' || data.days.length === 0) {
       document.documentElement.dataset.sparklines = '0';
       return;
     }
-    const xs = data.days.map(isoDayToSeconds);
-    const byId = new Map(data.kpis.map((k) => [k.id, k]));
-    for (const box of document.querySelectorAll('.spark[data-kpi]')) {
-      const kpi = byId.get(box.dataset.kpi);
-      if (!kpi || kpi.values.length !== xs.length || box.querySelector('.spark-note')) continue;
-      sparks.push(buildSpark(box, kpi, data.days, xs));
+    for (const kpi of data.kpis) {
+      shown.formats.set(kpi.id, kpi.format);
+      kpi.available = !document.querySelector(`.card[data-kpi="${kpi.id}"][data-unavailable]`);
     }
-    document.documentElement.dataset.sparklines = String(sparks.length);
-
-    if ('ResizeObserver' in window) {
-      const observer = new ResizeObserver((entries) => {
-        for (const entry of entries) {
-          const spark = sparks.find((s) => s.box === entry.target);
-          if (!spark) continue;
-          const width = Math.max(Math.floor(entry.contentRect.width), 40);
-          const height = Math.max(Math.floor(entry.contentRect.height), 20);
-          if (width !== spark.plot.width || height !== spark.plot.height) {
-            spark.plot.setSize({ width, height });
-          }
-        }
-      });
-      for (const spark of sparks) observer.observe(spark.box);
-    }
+    renderSparklines(data);
 
     // Colours come from CSS variables: redraw when the colour scheme flips.
     const scheme = window.matchMedia('(prefers-color-scheme: dark)');
@@ -177,9 +215,238 @@
       for (let i = 0; i < sparks.length; i++) {
         const old = sparks[i];
         old.plot.destroy();
-        sparks[i] = buildSpark(old.box, old.kpi, data.days, xs);
+        sparks[i] = buildSpark(old.box, old.kpi, shown.days, shown.xs);
       }
     });
+  }
+
+  // ---- live updates ----------------------------------------------------------------------
+
+  // `2026-01-05T10:00:00Z` -> `2026-01-05 10:00 UTC`, as the server writes it.
+  function readableTime(iso) {
+    return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(iso)
+      ? iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' UTC' : iso;
+  }
+
+  function setTime(el, iso) {
+    if (!el || el.dateTime === iso) return;
+    el.dateTime = iso;
+    el.textContent = readableTime(iso);
+  }
+
+  // Marks an element whose number changed, for a short highlight (CSS).
+  function flash(el) {
+    el.classList.remove('is-updated');
+    void el.offsetWidth;  // restart the animation
+    el.classList.add('is-updated');
+  }
+
+  function updateCard(card, kpi) {
+    const format = shown.formats.get(kpi.id) || 'decimal1';
+    const dataValue = kpi.value === null ? '' : String(kpi.value);
+    if (card.dataset.value === dataValue) return;
+    card.dataset.value = dataValue;
+    const text = formatNumber({ format }, kpi.value);
+    const holder = card.querySelector('.card-value');
+    holder.querySelector('.value').textContent = text;
+    const showUnit = kpi.value !== null && kpi.unit !== '' && !text.endsWith(kpi.unit);
+    const unit = holder.querySelector('.unit');
+    if (showUnit && !unit) {
+      const span = document.createElement('span');
+      span.className = 'unit';
+      span.textContent = kpi.unit;
+      holder.append(' ', span);
+    } else if (!showUnit && unit) {
+      holder.replaceChildren(holder.querySelector('.value'));
+    }
+    flash(card);
+  }
+
+  function updateSummary(rows, dayCount) {
+    const strong = document.querySelector('.summary-rows [data-rows]');
+    if (!strong) return;
+    if (strong.dataset.rows !== String(rows)) flash(strong);
+    strong.dataset.rows = String(rows);
+    strong.textContent = countFormat.format(rows);
+    let rest = ' ' + (rows === 1 ? 'row' : 'rows');
+    if (dayCount > 0) rest += ' · ' + countFormat.format(dayCount) + (dayCount === 1 ? ' day' : ' days');
+    strong.parentElement.replaceChildren(strong, rest);
+
+    const summary = strong.closest('.summary');
+    let empty = summary.querySelector('.empty-state');
+    if (rows === 0 && !empty) {
+      empty = document.createElement('p');
+      empty.className = 'empty-state';
+      empty.setAttribute('role', 'status');
+      const reset = document.createElement('a');
+      reset.href = '/overall';
+      reset.textContent = 'reset them all';
+      empty.append('No rows match these filters. Remove a filter above or ', reset, '.');
+      summary.append(empty);
+    } else if (rows !== 0 && empty) {
+      empty.remove();
+    }
+  }
+
+  function updateNotes(warnings) {
+    let notice = document.querySelector('details.notice');
+    if (warnings.length === 0) {
+      notice?.remove();
+      return;
+    }
+    if (!notice) {
+      notice = document.createElement('details');
+      notice.className = 'notice';
+      document.getElementById('kpis').after(notice);
+    }
+    const summary = document.createElement('summary');
+    summary.textContent = countFormat.format(warnings.length) +
+      (warnings.length === 1 ? ' note' : ' notes') + ' about the data file';
+    const list = document.createElement('ul');
+    for (const warning of warnings) {
+      const item = document.createElement('li');
+      item.textContent = warning;
+      list.append(item);
+    }
+    notice.replaceChildren(summary, list);
+  }
+
+  function updateDataInfo(data) {
+    for (const el of document.querySelectorAll('.topbar-meta time, .footer time')) setTime(el, data.loaded_at);
+    const rows = document.querySelector('.footer strong');
+    if (rows) rows.textContent = countFormat.format(data.rows_loaded);
+  }
+
+  // The "data may be out of date" banner, as the server renders it after a failed reload.
+  function showReloadError(message, loadedAt) {
+    let banner = document.querySelector('.banner-warn');
+    if (!banner) {
+      banner = document.createElement('div');
+      banner.className = 'banner banner-warn';
+      banner.setAttribute('role', 'status');
+      document.querySelector('main.page').prepend(banner);
+    }
+    const strong = document.createElement('strong');
+    strong.textContent = 'Data may be out of date.';
+    const time = document.createElement('time');
+    setTime(time, loadedAt);
+    const detail = document.createElement('span');
+    detail.className = 'banner-detail';
+    detail.textContent = message;
+    banner.replaceChildren(strong, ' Showing data loaded at ', time, '; reload failed: ', detail);
+  }
+
+  function applyDashboard(dashboard) {
+    const kpis = dashboard.kpis;
+    const days = (kpis.find((k) => k.trend.length > 0) || { trend: [] }).trend.map((p) => p[0]);
+    for (const kpi of kpis) {
+      const card = document.querySelector(`.card[data-kpi="${kpi.id}"]`);
+      if (card) updateCard(card, kpi);
+    }
+    if (typeof window.uPlot === 'function') {
+      renderSparklines({
+        days,
+        kpis: kpis.map((k) => ({
+          id: k.id, label: k.label, unit: k.unit, format: shown.formats.get(k.id) || 'decimal1',
+          available: !document.querySelector(`.card[data-kpi="${k.id}"][data-unavailable]`),
+          values: k.trend.map((p) => p[1]),
+        })),
+      });
+    }
+    updateSummary(dashboard.rows, days.length);
+    updateNotes(dashboard.data.warnings);
+    updateDataInfo(dashboard.data);
+    document.querySelector('.banner-warn')?.remove();
+  }
+
+  // The small live / reconnecting / offline indicator in the top bar.
+  function makeIndicator() {
+    const box = document.createElement('p');
+    box.className = 'live-status';
+    box.setAttribute('role', 'status');
+    const dot = document.createElement('span');
+    dot.className = 'live-dot';
+    dot.setAttribute('aria-hidden', 'true');
+    const text = document.createElement('span');
+    text.className = 'live-text';
+    box.append(dot, text);
+    document.querySelector('.topbar-meta')?.before(box);
+    let updated = null;
+    const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const LABEL = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline' };
+    return {
+      set(state) {
+        box.dataset.state = state;
+        document.documentElement.dataset.live = state;
+        text.textContent = LABEL[state] + (updated ? ' · updated ' + clock.format(updated) : '');
+        box.title = state === 'live' ? 'Numbers update by themselves as the data changes'
+          : state === 'offline' ? 'Not connected: the numbers shown may be out of date'
+            : 'Connection lost; trying again';
+      },
+      touch() {
+        updated = new Date();
+      },
+    };
+  }
+
+  const RETRY_FIRST_MS = 1000;
+  const RETRY_MAX_MS = 30000;
+  const OFFLINE_AFTER = 4;  // failed attempts in a row before saying "offline"
+
+  function initLive() {
+    const form = document.getElementById('filters');
+    if (!form || !('WebSocket' in window) || !document.getElementById('kpi-data')) return;
+    // The filter the page was rendered for (the form as served; any later, unapplied edits
+    // in the pickers do not count).
+    const params = new URLSearchParams(new FormData(form));
+    for (const key of ['from_date', 'to_date']) if (params.get(key) === '') params.delete(key);
+    const query = params.toString();
+    const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host +
+      '/api/v1/live' + (query ? '?' + query : '');
+
+    const indicator = makeIndicator();
+    let failures = 0;
+    let timer = 0;
+    let socket = null;
+    let generation = 0;
+
+    function connect() {
+      clearTimeout(timer);
+      indicator.set(failures === 0 ? 'connecting' : failures >= OFFLINE_AFTER || !navigator.onLine ? 'offline' : 'reconnecting');
+      socket = new WebSocket(url);
+      socket.onmessage = (event) => {
+        let message;
+        try {
+          message = JSON.parse(event.data);
+        } catch (e) {
+          return;
+        }
+        failures = 0;
+        indicator.touch();
+        if (message.type === 'dashboard' && message.generation >= generation) {
+          generation = message.generation;
+          applyDashboard(message.dashboard);
+          document.documentElement.dataset.liveGeneration = String(generation);
+        } else if (message.type === 'error') {
+          const loadedAt = document.querySelector('.topbar-meta time')?.dateTime || '';
+          showReloadError(message.error.message, loadedAt);
+        }
+        indicator.set('live');
+      };
+      socket.onclose = () => {
+        socket = null;
+        failures++;
+        // Back off: 1 s, 2 s, 4 s … up to 30 s, each with some jitter so that a restarted
+        // server is not met by every wall screen at the same instant.
+        const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (failures - 1)) * (0.75 + Math.random() / 2);
+        indicator.set(failures >= OFFLINE_AFTER || !navigator.onLine ? 'offline' : 'reconnecting');
+        timer = setTimeout(connect, delay);
+      };
+    }
+
+    window.addEventListener('online', () => { if (!socket) connect(); });
+    window.addEventListener('offline', () => indicator.set('offline'));
+    connect();
   }
 
   // ---- filter pickers ------------------------------------------------------------------
@@ -372,6 +639,7 @@
     form.dataset.enhanced = 'true';
   }
 
+  initLive();  // first: it reads the form as served, before the pickers are touched
   initFilters();
   drawSparklines();
 }());
