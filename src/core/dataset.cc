@@ -1,5 +1,8 @@
 #include "core/dataset.h"
 
+#include "core/kpi_registry.h"
+#include "core/periods.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -32,7 +35,29 @@ std::optional<Day> Dataset::max_day() const {
   return days_.back();
 }
 
+void Dataset::Totals::Add(const Totals& other) {
+  rows += other.rows;
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    sum[m] += other.sum[m];
+    count[m] += other.count[m];
+    weighted_sum[m] += other.weighted_sum[m];
+    weight[m] += other.weight[m];
+  }
+}
+
 namespace {
+
+// Whether a measure feeds a mean KPI (the only ones that can be weighted by chats).
+bool IsMeanInput(std::size_t m) {
+  for (const KpiDef& kpi : kKpis) {
+    if (kpi.aggregation == Aggregation::kMean && Index(kpi.input) == m) return true;
+  }
+  return false;
+}
+
+// Precomputed per-group totals cost sizeof(Totals) per group; below this many rows per
+// group on average (names nearly unique per row) they would outweigh the data itself.
+constexpr std::size_t kMinRowsPerGroupForTotals = 16;
 
 // Sorts a dimension's names and returns old code -> new id. The new dictionary always
 // holds "" at id 0 (it sorts first), so "no name" has one id whether or not it occurs.
@@ -231,8 +256,13 @@ std::shared_ptr<const Dataset> Dataset::Build(ParsedTable table, LoadReport repo
     }
   }
 
-  // 6. Per-day totals over all rows, for unfiltered views.
+  // 6. Per-day totals over all rows, for unfiltered views; per-group totals, for
+  //    breakdowns without a date range.
   ds->day_totals_.assign(ds->days_.size(), Totals{});
+  const bool with_group_totals =
+      ds->groups_.size() * kMinRowsPerGroupForTotals <= std::max<std::size_t>(n, 1);
+  if (with_group_totals) ds->group_totals_.assign(ds->groups_.size(), Totals{});
+  const auto& chats_column = ds->measures_[Index(Measure::kTotalChats)];
   ParallelFor(kMeasureCount, [&](std::size_t m) {
     if (!ds->measures_[m]) return;
     // Accumulate privately (slot days_.size() = no day), publish once: threads sharing
@@ -248,26 +278,93 @@ std::shared_ptr<const Dataset> Dataset::Build(ParsedTable table, LoadReport repo
       sum[slot] += present ? v[r] : 0.0;
       count[slot] += present;
     }
+    std::vector<double> weighted_sum, weight;
+    const bool weighable = IsMeanInput(m) && chats_column.has_value();
+    if (weighable) {
+      weighted_sum.assign(days + 1, 0.0);
+      weight.assign(days + 1, 0.0);
+      const double* chats = chats_column->data();
+      for (std::size_t r = 0; r < n; ++r) {
+        if (std::isnan(v[r]) || !(chats[r] > 0)) continue;
+        const std::uint32_t d = ds->row_day_[r];
+        const std::size_t slot = d == kNoDayIndex ? days : d;
+        weighted_sum[slot] += v[r] * chats[r];
+        weight[slot] += chats[r];
+      }
+    }
     for (std::size_t d = 0; d <= days; ++d) {
       Totals& t = d == days ? ds->no_day_totals_ : ds->day_totals_[d];
       t.sum[m] = sum[d];
       t.count[m] = count[d];
+      if (weighable) {
+        t.weighted_sum[m] = weighted_sum[d];
+        t.weight[m] = weight[d];
+      }
+    }
+    if (!with_group_totals) return;
+    const double* chats = weighable ? chats_column->data() : nullptr;
+    for (std::size_t g = 0; g < ds->groups_.size(); ++g) {
+      double s = 0, ws = 0, w = 0;
+      std::uint64_t c = 0;
+      for (std::uint32_t r = ds->groups_[g].begin; r < ds->groups_[g].end; ++r) {
+        const bool present = !std::isnan(v[r]);
+        s += present ? v[r] : 0.0;
+        c += present;
+        if (chats != nullptr && present && chats[r] > 0) {
+          ws += v[r] * chats[r];
+          w += chats[r];
+        }
+      }
+      Totals& t = ds->group_totals_[g];
+      t.sum[m] = s;
+      t.count[m] = c;
+      t.weighted_sum[m] = ws;
+      t.weight[m] = w;
     }
   });
+  if (with_group_totals) {
+    for (std::size_t g = 0; g < ds->groups_.size(); ++g) {
+      ds->group_totals_[g].rows = ds->groups_[g].end - ds->groups_[g].begin;
+    }
+  }
   for (std::size_t r = 0; r < n; ++r) {
     const std::uint32_t d = ds->row_day_[r];
     ++(d == kNoDayIndex ? ds->no_day_totals_ : ds->day_totals_[d]).rows;
   }
-  // Distinct active agents per day: groups are sorted by agent, so one "last agent seen"
-  // stamp per day deduplicates an agent's rows across its groups.
+  // 7. Week and month buckets over the days.
+  for (std::size_t b = 0; b < ds->buckets_.size(); ++b) {
+    const Granularity granularity = b == 0 ? Granularity::kWeek : Granularity::kMonth;
+    Buckets& buckets = ds->buckets_[b];
+    buckets.of_day.resize(ds->days_.size());
+    for (std::size_t d = 0; d < ds->days_.size(); ++d) {
+      const Day start = BucketStart(ds->days_[d], granularity);
+      if (buckets.starts.empty() || buckets.starts.back() != start) {
+        buckets.starts.push_back(start);
+        buckets.first_day.push_back(static_cast<std::uint32_t>(d));
+      }
+      buckets.of_day[d] = static_cast<std::uint32_t>(buckets.starts.size() - 1);
+    }
+    buckets.first_day.push_back(static_cast<std::uint32_t>(ds->days_.size()));
+    buckets.active_agents.assign(buckets.starts.size(), 0);
+  }
+
+  // Distinct active agents per day, week and month: groups are sorted by agent, so one
+  // "last agent seen" stamp per slot deduplicates an agent's rows across its groups.
   ds->day_active_agents_.assign(ds->days_.size(), 0);
+  ds->group_active_.assign(ds->groups_.size(), 0);
   {
     std::vector<std::uint32_t> stamp(ds->days_.size(), 0);
+    std::array<std::vector<std::uint32_t>, 2> bucket_stamp;
+    for (std::size_t b = 0; b < bucket_stamp.size(); ++b) {
+      bucket_stamp[b].assign(ds->buckets_[b].starts.size(), 0);
+    }
     std::uint32_t last_counted = 0;
-    for (const Group& g : ds->groups_) {
+    for (std::size_t gi = 0; gi < ds->groups_.size(); ++gi) {
+      const Group& g = ds->groups_[gi];
       const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
       for (std::uint32_t r = g.begin; r < g.end; ++r) {
         if (!ds->row_active_[r]) continue;
+        ds->group_active_[gi] = 1;
         if (last_counted != agent) {  // agent ids of active rows are never 0
           last_counted = agent;
           ++ds->active_agents_;
@@ -276,6 +373,12 @@ std::shared_ptr<const Dataset> Dataset::Build(ParsedTable table, LoadReport repo
         if (d == kNoDayIndex || stamp[d] == agent) continue;
         stamp[d] = agent;
         ++ds->day_active_agents_[d];
+        for (std::size_t b = 0; b < bucket_stamp.size(); ++b) {
+          const std::uint32_t bucket = ds->buckets_[b].of_day[d];
+          if (bucket_stamp[b][bucket] == agent) continue;
+          bucket_stamp[b][bucket] = agent;
+          ++ds->buckets_[b].active_agents[bucket];
+        }
       }
     }
   }

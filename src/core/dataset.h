@@ -7,7 +7,9 @@
 // Layout (why it is fast): names are dictionary-encoded and their ids are in sorted order;
 // rows are grouped by (agent, team leader, supervisor) triple — a "group" — and sorted by
 // day inside each group, so a name filter selects whole groups and a date range is a binary
-// search inside each. Per-day totals over all rows are precomputed for unfiltered views.
+// search inside each. Precomputed for views without a name filter: per-day totals and
+// distinct active agents per day, ISO week and month over all rows; per-group totals for
+// breakdowns without a date range.
 #pragma once
 
 #include <array>
@@ -47,8 +49,7 @@ class Dataset {
   std::optional<Day> max_day() const;
 
   // The engine (core/engine.cc) reads the private layout.
-  friend Dashboard ComputeDashboard(const Dataset&, const Query&);
-  friend FilterChoices ComputeChoices(const Dataset&, const Query&);
+  friend struct EngineAccess;
 
  private:
   Dataset() = default;
@@ -66,11 +67,22 @@ class Dataset {
     std::uint32_t begin;
     std::uint32_t end;
   };
-  // Sums and counts of present values, per measure.
+  // Sums and counts of present values, per measure; and for weighted means, per measure,
+  // sum(value * chats) and sum(chats) over rows where both are present and chats > 0.
   struct Totals {
     std::array<double, kMeasureCount> sum{};
     std::array<std::uint64_t, kMeasureCount> count{};
+    std::array<double, kMeasureCount> weighted_sum{};
+    std::array<double, kMeasureCount> weight{};
     std::uint64_t rows = 0;
+    void Add(const Totals& other);
+  };
+  // Trend buckets of one granularity (week or month) over the data's days.
+  struct Buckets {
+    std::vector<Day> starts;                // each bucket holding a data day, ascending
+    std::vector<std::uint32_t> first_day;   // per bucket + 1 sentinel: first days_ index
+    std::vector<std::uint32_t> of_day;      // per days_ entry: its bucket
+    std::vector<std::uint32_t> active_agents;  // per bucket: distinct active agents, all rows
   };
 
   LoadReport report_;
@@ -86,9 +98,13 @@ class Dataset {
   Totals no_day_totals_;                    // rows without a day
   std::vector<std::uint32_t> day_active_agents_;  // per days_ entry, over all rows
   std::uint64_t active_agents_ = 0;         // distinct active agents over all rows
+  std::array<Buckets, 2> buckets_;          // week, month
+  // Per group, over all its rows (day or not); empty when groups are too small on average
+  // for the memory to pay (see Build), and the engine then reads the rows.
+  std::vector<Totals> group_totals_;
+  std::vector<std::uint8_t> group_active_;  // per group: any active row
 
   static constexpr std::uint32_t kNoDayIndex = 0xFFFFFFFFu;
-  friend struct EngineAccess;
 };
 
 }  // namespace keeta

@@ -124,6 +124,24 @@ void FormatDayTo(Day day, char* out) {
   out[9] = static_cast<char>('0' + c.day % 10);
 }
 
+Day WeekStart(Day day) {
+  // 1970-01-01 was a Thursday: (day + 3) mod 7 counts days since Monday (floored modulo).
+  const int since_monday = ((day + 3) % 7 + 7) % 7;
+  return day - since_monday;
+}
+
+Day MonthStart(Day day) {
+  const Civil c = CivilFromDays(day);
+  return DaysFromCivilUnchecked(c.year, c.month, 1);
+}
+
+Day QuarterStart(Day day) {
+  const Civil c = CivilFromDays(day);
+  return DaysFromCivilUnchecked(c.year, (c.month - 1) / 3 * 3 + 1, 1);
+}
+
+Day YearStart(Day day) { return DaysFromCivilUnchecked(CivilFromDays(day).year, 1, 1); }
+
 std::string FormatDay(Day day) {
   std::string out(10, '0');
   FormatDayTo(day, out.data());

@@ -22,6 +22,13 @@ std::optional<Day> ParseCsvDay(std::string_view text);
 
 // `YYYY-MM-DD`.
 std::string FormatDay(Day day);
+
+// Calendar periods holding `day`, each given by its first day: the ISO week (Monday),
+// the month (the 1st), the quarter (1 January, April, July or October) and the year.
+Day WeekStart(Day day);
+Day MonthStart(Day day);
+Day QuarterStart(Day day);
+Day YearStart(Day day);
 // Writes exactly 10 chars of `YYYY-MM-DD` to out (for hot serialisation paths).
 void FormatDayTo(Day day, char* out);
 

@@ -1,9 +1,13 @@
 // The KPI engine. Every query is answered in two steps:
 //   1. select: the scope and the name filters pick whole groups (rows sharing one
 //      agent/team leader/supervisor triple); the date range becomes [lo, hi) in day indexes.
-//   2. accumulate: per-day sums and counts of present values over the selected rows — taken
-//      straight from the precomputed per-day totals when no name filter applies — from
-//      which the registry's aggregations derive every card and trend point.
+//   2. accumulate: per-day sums and counts of present values over the selected rows — read
+//      straight from the precomputed per-day totals when no name filter applies — folded
+//      into trend buckets, from which the registry's aggregations derive every card and
+//      trend point. Distinct active agents are counted per bucket with one "last agent
+//      seen" stamp per bucket: groups come sorted by agent.
+// The previous period is a second, cheaper pass (totals only) over the same groups; a
+// breakdown is one pass over the selected groups, accumulating per name id.
 #include "core/engine.h"
 
 #include <algorithm>
@@ -15,6 +19,9 @@ namespace keeta {
 struct EngineAccess {
   using Totals = Dataset::Totals;
   using Group = Dataset::Group;
+  using Buckets = Dataset::Buckets;
+  // Per measure: whether weighted sums must be accumulated.
+  using MeasureMask = std::array<bool, kMeasureCount>;
 
   // The rows one query reads: selected groups (or all) and a day-index range.
   struct Selection {
@@ -22,7 +29,8 @@ struct EngineAccess {
     std::vector<std::uint32_t> groups; // when !all_groups, ascending
     std::uint32_t lo = 0, hi = 0;      // day indexes [lo, hi)
     bool include_no_day = true;        // rows without a day (only when no date filter)
-    bool empty = false;                // nothing can match
+    bool no_names = false;             // the scope and name filters match nothing
+    bool empty = false;                // nothing can match (no names, or reversed dates)
   };
 
   // Per dimension: which ids are allowed (empty vector = unconstrained).
@@ -75,32 +83,38 @@ struct EngineAccess {
     return true;
   }
 
+  // Day indexes [lo, hi) of the days in [from, to] (either end open when absent).
+  static void DayRange(const Dataset& ds, std::optional<Day> from, std::optional<Day> to,
+                       std::uint32_t& lo, std::uint32_t& hi) {
+    lo = 0;
+    hi = static_cast<std::uint32_t>(ds.days_.size());
+    if (from)
+      lo = static_cast<std::uint32_t>(
+          std::lower_bound(ds.days_.begin(), ds.days_.end(), *from) - ds.days_.begin());
+    if (to)
+      hi = static_cast<std::uint32_t>(
+          std::upper_bound(ds.days_.begin(), ds.days_.end(), *to) - ds.days_.begin());
+    if (lo >= hi) hi = lo;
+  }
+
   static void ResolveDates(const Dataset& ds, const Filter& f, Selection& sel) {
-    sel.lo = 0;
-    sel.hi = static_cast<std::uint32_t>(ds.days_.size());
     sel.include_no_day = !f.HasDateRange();
-    if (!f.HasDateRange()) return;
     if (f.from && f.to && *f.from > *f.to) {
+      sel.lo = sel.hi = 0;
       sel.empty = true;
       return;
     }
-    if (f.from)
-      sel.lo = static_cast<std::uint32_t>(
-          std::lower_bound(ds.days_.begin(), ds.days_.end(), *f.from) - ds.days_.begin());
-    if (f.to)
-      sel.hi = static_cast<std::uint32_t>(
-          std::upper_bound(ds.days_.begin(), ds.days_.end(), *f.to) - ds.days_.begin());
-    if (sel.lo >= sel.hi) sel.hi = sel.lo;
+    DayRange(ds, f.from, f.to, sel.lo, sel.hi);
   }
 
   static Selection Select(const Dataset& ds, const Query& q) {
     Selection sel;
     ResolveDates(ds, q.filter, sel);
     Allowed allowed;
-    if (!ResolveNames(ds, q, std::nullopt, allowed)) sel.empty = true;
+    if (!ResolveNames(ds, q, std::nullopt, allowed)) sel.no_names = sel.empty = true;
     const bool constrained = std::any_of(allowed.begin(), allowed.end(),
                                          [](const std::vector<bool>& a) { return !a.empty(); });
-    if (constrained && !sel.empty) {
+    if (constrained && !sel.no_names) {
       sel.all_groups = false;
       for (std::uint32_t i = 0; i < ds.groups_.size(); ++i) {
         if (GroupAllowed(ds.groups_[i], allowed)) sel.groups.push_back(i);
@@ -117,7 +131,7 @@ struct EngineAccess {
 
   // Adds rows [r0, r1), all with a day in [lo, hi), into per-day totals (index day - lo).
   static void AccumulateDays(const Dataset& ds, std::uint32_t r0, std::uint32_t r1,
-                             std::uint32_t lo, std::vector<Totals>& by_day) {
+                             std::uint32_t lo, const MeasureMask& weigh, Totals* by_day) {
     const std::uint32_t* day = ds.row_day_.data();
     for (std::uint32_t r = r0; r < r1; ++r) ++by_day[day[r] - lo].rows;
     for (std::size_t m = 0; m < kMeasureCount; ++m) {
@@ -129,121 +143,228 @@ struct EngineAccess {
         t.sum[m] += present ? v[r] : 0.0;
         t.count[m] += present;
       }
+      if (!weigh[m]) continue;
+      const double* chats = ds.measures_[Index(Measure::kTotalChats)]->data();
+      for (std::uint32_t r = r0; r < r1; ++r) {
+        if (std::isnan(v[r]) || !(chats[r] > 0)) continue;
+        Totals& t = by_day[day[r] - lo];
+        t.weighted_sum[m] += v[r] * chats[r];
+        t.weight[m] += chats[r];
+      }
     }
   }
 
-  // Adds rows [r0, r1), all without a day, into one total.
-  static void AccumulateNoDay(const Dataset& ds, std::uint32_t r0, std::uint32_t r1, Totals& t) {
+  // Adds rows [r0, r1) into one total.
+  static void AccumulateRows(const Dataset& ds, std::uint32_t r0, std::uint32_t r1,
+                             const MeasureMask& weigh, Totals& t) {
     t.rows += r1 - r0;
     for (std::size_t m = 0; m < kMeasureCount; ++m) {
       if (!ds.measures_[m]) continue;
       const double* v = ds.measures_[m]->data();
+      double sum = 0;
+      std::uint64_t count = 0;
       for (std::uint32_t r = r0; r < r1; ++r) {
         const bool present = !std::isnan(v[r]);
-        t.sum[m] += present ? v[r] : 0.0;
-        t.count[m] += present;
+        sum += present ? v[r] : 0.0;
+        count += present;
+      }
+      t.sum[m] += sum;
+      t.count[m] += count;
+      if (!weigh[m]) continue;
+      const double* chats = ds.measures_[Index(Measure::kTotalChats)]->data();
+      for (std::uint32_t r = r0; r < r1; ++r) {
+        if (std::isnan(v[r]) || !(chats[r] > 0)) continue;
+        t.weighted_sum[m] += v[r] * chats[r];
+        t.weight[m] += chats[r];
       }
     }
   }
 
-  // Visits each selected group with the row ranges [in-range rows) and [no-day rows).
+  static bool AnyActive(const Dataset& ds, std::uint32_t r0, std::uint32_t r1) {
+    for (std::uint32_t r = r0; r < r1; ++r)
+      if (ds.row_active_[r]) return true;
+    return false;
+  }
+
+  // Visits each selected group (with its index) with the row ranges of days [lo, hi) and
+  // of rows without a day (empty unless include_no_day).
   template <class Fn>
-  static void ForEachGroupRange(const Dataset& ds, const Selection& sel, Fn&& fn) {
-    auto visit = [&](const Group& g) {
-      const std::uint32_t first = FirstRowFrom(ds, g, sel.lo);
-      const std::uint32_t last = FirstRowFrom(ds, g, sel.hi);  // first row with day >= hi
-      const std::uint32_t no_day = sel.include_no_day ? FirstRowFrom(ds, g, Dataset::kNoDayIndex)
-                                                      : g.end;
-      fn(g, first, last, no_day, g.end);
+  static void ForEachGroupRange(const Dataset& ds, const Selection& sel, std::uint32_t lo,
+                                std::uint32_t hi, bool include_no_day, Fn&& fn) {
+    auto visit = [&](std::uint32_t index) {
+      const Group& g = ds.groups_[index];
+      const std::uint32_t first = FirstRowFrom(ds, g, lo);
+      const std::uint32_t last = FirstRowFrom(ds, g, hi);  // first row with day >= hi
+      const std::uint32_t no_day =
+          include_no_day ? FirstRowFrom(ds, g, Dataset::kNoDayIndex) : g.end;
+      fn(index, g, first, last, no_day, g.end);
     };
     if (sel.all_groups) {
-      for (const Group& g : ds.groups_) visit(g);
+      for (std::uint32_t i = 0; i < ds.groups_.size(); ++i) visit(i);
     } else {
-      for (std::uint32_t i : sel.groups) visit(ds.groups_[i]);
+      for (std::uint32_t i : sel.groups) visit(i);
     }
   }
 
-  static Dashboard Compute(const Dataset& ds, const Query& q) {
-    const Selection sel = Select(ds, q);
-    Dashboard out;
-    const std::uint32_t span = sel.empty ? 0 : sel.hi - sel.lo;
-    std::vector<Totals> by_day(span);
-    Totals no_day;
-    std::vector<std::uint32_t> active_by_day(span, 0);
-    std::uint64_t active_total = 0;
+  // Distinct active agents among the selected groups' rows with a day in [lo, hi) (and
+  // rows without a day when include_no_day). Groups of one agent are adjacent.
+  static std::uint64_t CountActive(const Dataset& ds, const Selection& sel, std::uint32_t lo,
+                                   std::uint32_t hi, bool include_no_day) {
+    std::uint64_t count = 0;
+    std::uint32_t last_agent = 0;
+    ForEachGroupRange(ds, sel, lo, hi, include_no_day,
+                      [&](std::uint32_t, const Group& g, std::uint32_t a, std::uint32_t b,
+                          std::uint32_t c, std::uint32_t e) {
+                        const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
+                        if (agent == 0 || agent == last_agent) return;
+                        if (AnyActive(ds, a, b) || AnyActive(ds, c, e)) {
+                          last_agent = agent;
+                          ++count;
+                        }
+                      });
+    return count;
+  }
 
+  static MeasureMask WeighMask(const Dataset& ds, const Weighting& weighted) {
+    MeasureMask mask{};
+    if (!ds.measures_[Index(Measure::kTotalChats)]) return mask;
+    for (std::size_t k = 0; k < kKpiCount; ++k) {
+      if (weighted[k] && kKpis[k].aggregation == Aggregation::kMean) mask[Index(kKpis[k].input)] = true;
+    }
+    return mask;
+  }
+
+  static bool IsWeighted(const KpiDef& def, std::size_t k, const Weighting& weighted) {
+    return weighted[k] && def.aggregation == Aggregation::kMean;
+  }
+
+  static Dashboard Compute(const Dataset& ds, const Query& q, const DashboardOptions& opt) {
+    const Selection sel = Select(ds, q);
+    const MeasureMask weigh = WeighMask(ds, opt.weighted);
+    Dashboard out;
+    out.granularity = opt.granularity;
+    const std::uint32_t lo = sel.lo;
+    const std::uint32_t span = sel.empty ? 0 : sel.hi - sel.lo;
+
+    // Bucket of each day in [lo, hi), and each bucket's label.
+    const Buckets* buckets =
+        opt.granularity == Granularity::kDay
+            ? nullptr
+            : &ds.buckets_[opt.granularity == Granularity::kWeek ? 0 : 1];
+    const std::uint32_t first_bucket = buckets && span ? buckets->of_day[lo] : 0;
+    const std::uint32_t bucket_count =
+        !buckets ? span : (span ? buckets->of_day[sel.hi - 1] - first_bucket + 1 : 0);
+    std::vector<std::uint32_t> slot_of(span);
+    for (std::uint32_t i = 0; i < span; ++i) {
+      slot_of[i] = buckets ? buckets->of_day[lo + i] - first_bucket : i;
+    }
+
+    // 1. Per-day totals over [lo, hi) and distinct active agents per bucket.
+    std::vector<Totals> local_days;
+    const Totals* by_day = nullptr;
+    Totals no_day;
+    std::vector<std::uint64_t> active_by_bucket(bucket_count, 0);
+    std::uint64_t active_total = 0;
     if (!sel.empty) {
       if (sel.all_groups) {
-        std::copy(ds.day_totals_.begin() + sel.lo, ds.day_totals_.begin() + sel.hi, by_day.begin());
-        std::copy(ds.day_active_agents_.begin() + sel.lo, ds.day_active_agents_.begin() + sel.hi,
-                  active_by_day.begin());
+        by_day = ds.day_totals_.data() + lo;
         if (sel.include_no_day) no_day = ds.no_day_totals_;
-      } else {
-        std::vector<std::uint32_t> stamp(span, 0);  // last agent counted per day
-        ForEachGroupRange(ds, sel, [&](const Group& g, std::uint32_t a, std::uint32_t b,
-                                       std::uint32_t c, std::uint32_t e) {
-          AccumulateDays(ds, a, b, sel.lo, by_day);
-          AccumulateNoDay(ds, c, e, no_day);
-          const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
-          for (std::uint32_t r = a; r < b; ++r) {
-            const std::uint32_t d = ds.row_day_[r] - sel.lo;
-            if (ds.row_active_[r] && stamp[d] != agent) {
-              stamp[d] = agent;
-              ++active_by_day[d];
-            }
+        for (std::uint32_t b = 0; b < bucket_count; ++b) {
+          if (!buckets) {
+            active_by_bucket[b] = ds.day_active_agents_[lo + b];
+            continue;
           }
-        });
-      }
-      // Distinct active agents over the whole selection: precomputed for everything, else
-      // one walk over the selected groups, which come sorted by agent.
-      if (sel.all_groups && sel.include_no_day) {
-        active_total = ds.active_agents_;
+          const std::uint32_t d0 = buckets->first_day[first_bucket + b];
+          const std::uint32_t d1 = buckets->first_day[first_bucket + b + 1];
+          active_by_bucket[b] = d0 >= lo && d1 <= sel.hi
+                                    ? buckets->active_agents[first_bucket + b]
+                                    : CountActive(ds, sel, std::max(d0, lo),
+                                                  std::min(d1, sel.hi), false);
+        }
       } else {
-        std::uint32_t last_agent = 0;
-        ForEachGroupRange(ds, sel, [&](const Group& g, std::uint32_t a, std::uint32_t b,
-                                       std::uint32_t c, std::uint32_t e) {
-          const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
-          if (agent == 0 || agent == last_agent) return;
-          auto any_active = [&](std::uint32_t from, std::uint32_t to) {
-            for (std::uint32_t r = from; r < to; ++r)
-              if (ds.row_active_[r]) return true;
-            return false;
-          };
-          if (any_active(a, b) || any_active(c, e)) {
-            last_agent = agent;
-            ++active_total;
-          }
-        });
+        local_days.assign(span, Totals{});
+        by_day = local_days.data();
+        std::vector<std::uint32_t> stamp(bucket_count, 0);  // last agent counted per bucket
+        ForEachGroupRange(ds, sel, lo, sel.hi, sel.include_no_day,
+                          [&](std::uint32_t, const Group& g, std::uint32_t a, std::uint32_t b,
+                              std::uint32_t c, std::uint32_t e) {
+                            AccumulateDays(ds, a, b, lo, weigh, local_days.data());
+                            AccumulateRows(ds, c, e, weigh, no_day);
+                            const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
+                            for (std::uint32_t r = a; r < b; ++r) {
+                              if (!ds.row_active_[r]) continue;
+                              const std::uint32_t s = slot_of[ds.row_day_[r] - lo];
+                              if (stamp[s] == agent) continue;
+                              stamp[s] = agent;
+                              ++active_by_bucket[s];
+                            }
+                          });
       }
+      active_total = sel.all_groups && sel.include_no_day
+                         ? ds.active_agents_
+                         : CountActive(ds, sel, lo, sel.hi, sel.include_no_day);
     }
 
-    // Totals over the selection and the trend days.
+    // 2. Bucket totals (the day totals themselves for daily trends) and the overall total.
+    std::vector<Totals> local_buckets;
+    const Totals* by_bucket = by_day;
+    if (buckets && span) {
+      local_buckets.assign(bucket_count, Totals{});
+      for (std::uint32_t i = 0; i < span; ++i) local_buckets[slot_of[i]].Add(by_day[i]);
+      by_bucket = local_buckets.data();
+    }
     Totals total = no_day;
-    for (std::uint32_t i = 0; i < span; ++i) {
-      const Totals& t = by_day[i];
-      if (t.rows == 0) continue;
-      out.days.push_back(ds.days_[sel.lo + i]);
-      total.rows += t.rows;
-      for (std::size_t m = 0; m < kMeasureCount; ++m) {
-        total.sum[m] += t.sum[m];
-        total.count[m] += t.count[m];
-      }
-    }
+    for (std::uint32_t i = 0; i < span; ++i) total.Add(by_day[i]);
     out.rows = total.rows;
+    for (std::uint32_t b = 0; b < bucket_count; ++b) {
+      if (by_bucket[b].rows == 0) continue;
+      out.days.push_back(buckets ? buckets->starts[first_bucket + b] : ds.days_[lo + b]);
+    }
 
+    // 3. The previous period: totals only, over the same groups.
+    Totals previous;
+    std::uint64_t previous_active = 0;
+    out.period = FilterPeriod(q.filter, ds.min_day(), ds.max_day());
+    out.previous = PreviousPeriod(q.filter, ds.min_day(), ds.max_day());
+    if (out.previous && !sel.no_names) {
+      std::uint32_t plo = 0, phi = 0;
+      DayRange(ds, out.previous->from, out.previous->to, plo, phi);
+      if (sel.all_groups) {
+        for (std::uint32_t d = plo; d < phi; ++d) previous.Add(ds.day_totals_[d]);
+      } else {
+        for (std::uint32_t index : sel.groups) {
+          const Group& g = ds.groups_[index];
+          AccumulateRows(ds, FirstRowFrom(ds, g, plo), FirstRowFrom(ds, g, phi), weigh, previous);
+        }
+      }
+      previous_active = CountActive(ds, sel, plo, phi, false);
+    }
+    out.previous_rows = previous.rows;
+
+    // 4. Cards, trends, comparison, targets.
     for (std::size_t k = 0; k < kKpiCount; ++k) {
       const KpiDef& def = kKpis[k];
       KpiResult& res = out.kpis[k];
       res.def = &def;
       res.available = Available(ds, def);
+      res.weighted = IsWeighted(def, k, opt.weighted);
+      res.target = opt.targets[k];
       if (!res.available) continue;
-      res.value = Value(def, total, active_total);
+      res.value = Value(def, total, active_total, res.weighted);
       res.trend.reserve(out.days.size());
-      for (std::uint32_t i = 0; i < span; ++i) {
-        if (by_day[i].rows == 0) continue;
-        const auto v = Value(def, by_day[i], active_by_day[i]);
+      for (std::uint32_t b = 0; b < bucket_count; ++b) {
+        if (by_bucket[b].rows == 0) continue;
+        const auto v = Value(def, by_bucket[b], active_by_bucket[b], res.weighted);
         res.trend.push_back(v ? *v : std::numeric_limits<double>::quiet_NaN());
       }
+      if (out.previous) {
+        res.previous = Value(def, previous, previous_active, res.weighted);
+        if (res.value && res.previous) {
+          res.change = *res.value - *res.previous;
+          if (*res.previous != 0) res.change_pct = 100.0 * *res.change / std::fabs(*res.previous);
+        }
+      }
+      res.status = EvaluateTarget(res.target, res.value);
     }
     return out;
   }
@@ -261,12 +382,17 @@ struct EngineAccess {
     return false;
   }
 
-  static std::optional<double> Value(const KpiDef& def, const Totals& t, std::uint64_t active) {
+  static std::optional<double> Value(const KpiDef& def, const Totals& t, std::uint64_t active,
+                                     bool weighted) {
     const std::size_t m = Index(def.input);
     switch (def.aggregation) {
       case Aggregation::kSum:
         return t.sum[m];
       case Aggregation::kMean:
+        if (weighted) {
+          if (!(t.weight[m] > 0)) return std::nullopt;
+          return t.weighted_sum[m] / t.weight[m];
+        }
         if (t.count[m] == 0) return std::nullopt;
         return t.sum[m] / static_cast<double>(t.count[m]);
       case Aggregation::kResolvedPct: {
@@ -303,14 +429,107 @@ struct EngineAccess {
     }
     return out;
   }
+
+  // ASCII case-insensitive substring test ("" matches everything).
+  static bool ContainsFolded(std::string_view haystack, std::string_view needle) {
+    auto fold = [](char c) {
+      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    };
+    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                       [&](char a, char b) { return fold(a) == fold(b); }) != haystack.end();
+  }
+
+  static Breakdown ComputeBreakdown(const Dataset& ds, const Query& q,
+                                    const BreakdownRequest& req, const DashboardOptions& opt) {
+    Breakdown out;
+    out.by = req.by;
+    for (std::size_t k = 0; k < kKpiCount; ++k) {
+      out.available[k] = Available(ds, kKpis[k]);
+      out.weighted[k] = IsWeighted(kKpis[k], k, opt.weighted);
+    }
+    const Selection sel = Select(ds, q);
+    const std::size_t dim = Index(req.by);
+    if (sel.empty || !ds.dims_[dim].present) return out;
+    const MeasureMask weigh = WeighMask(ds, opt.weighted);
+
+    // Totals and distinct active agents per name id, in one pass over the selected groups.
+    const std::size_t ids = ds.dims_[dim].names.size();
+    std::vector<Totals> totals(ids);
+    std::vector<std::uint64_t> active(ids, 0);
+    std::vector<std::uint32_t> stamp(ids, 0);  // last agent counted per name
+    const bool whole_groups = sel.include_no_day && !ds.group_totals_.empty();
+    ForEachGroupRange(ds, sel, sel.lo, sel.hi, sel.include_no_day,
+                      [&](std::uint32_t index, const Group& g, std::uint32_t a, std::uint32_t b,
+                          std::uint32_t c, std::uint32_t e) {
+                        const std::uint32_t id = g.ids[dim];
+                        if (id == 0) return;  // rows without a name are in no entry
+                        bool any_active = false;
+                        if (whole_groups) {
+                          totals[id].Add(ds.group_totals_[index]);
+                          any_active = ds.group_active_[index] != 0;
+                        } else {
+                          AccumulateRows(ds, a, b, weigh, totals[id]);
+                          AccumulateRows(ds, c, e, weigh, totals[id]);
+                          any_active = AnyActive(ds, a, b) || AnyActive(ds, c, e);
+                        }
+                        const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
+                        if (any_active && stamp[id] != agent) {
+                          stamp[id] = agent;
+                          ++active[id];
+                        }
+                      });
+
+    // Entries matching the search; ids are in name order, so this list is sorted by name.
+    std::vector<BreakdownEntry> entries;
+    for (std::size_t id = 1; id < ids; ++id) {
+      if (totals[id].rows == 0) continue;
+      const std::string& name = ds.dims_[dim].names[id];
+      if (!req.search.empty() && !ContainsFolded(name, req.search)) continue;
+      BreakdownEntry entry;
+      entry.name = name;
+      entry.rows = totals[id].rows;
+      for (std::size_t k = 0; k < kKpiCount; ++k) {
+        if (out.available[k]) {
+          entry.values[k] = Value(kKpis[k], totals[id], active[id], out.weighted[k]);
+        }
+      }
+      entries.push_back(std::move(entry));
+    }
+    out.total = entries.size();
+
+    // Sort (stable, so ties keep name order); entries without a value go last either way.
+    if (req.sort_kpi) {
+      const std::size_t k = *req.sort_kpi;
+      std::stable_sort(entries.begin(), entries.end(),
+                       [&](const BreakdownEntry& x, const BreakdownEntry& y) {
+                         const auto& a = x.values[k];
+                         const auto& b = y.values[k];
+                         if (!a || !b) return a.has_value() && !b.has_value();
+                         return req.descending ? *a > *b : *a < *b;
+                       });
+    } else if (req.descending) {
+      std::reverse(entries.begin(), entries.end());
+    }
+    const std::size_t begin = std::min(req.offset, entries.size());
+    const std::size_t end = begin + std::min(req.limit, entries.size() - begin);
+    out.entries.assign(std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(begin)),
+                       std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(end)));
+    return out;
+  }
 };
 
-Dashboard ComputeDashboard(const Dataset& data, const Query& query) {
-  return EngineAccess::Compute(data, query);
+Dashboard ComputeDashboard(const Dataset& data, const Query& query,
+                           const DashboardOptions& options) {
+  return EngineAccess::Compute(data, query, options);
 }
 
 FilterChoices ComputeChoices(const Dataset& data, const Query& query) {
   return EngineAccess::Choices(data, query);
+}
+
+Breakdown ComputeBreakdown(const Dataset& data, const Query& query,
+                           const BreakdownRequest& request, const DashboardOptions& options) {
+  return EngineAccess::ComputeBreakdown(data, query, request, options);
 }
 
 }  // namespace keeta

@@ -8,11 +8,20 @@
 
 namespace keeta {
 
-// Ten cards and ten daily trends over the rows that pass the query's scope and filter.
-Dashboard ComputeDashboard(const Dataset& data, const Query& query);
+// Ten cards and their trends (per the options' granularity) over the rows that pass the
+// query's scope and filter, compared with the previous period when dates are given, and
+// checked against the options' targets.
+Dashboard ComputeDashboard(const Dataset& data, const Query& query,
+                           const DashboardOptions& options = {});
 
 // The choices for each name filter, each narrowed by the other selected filters (and the
 // date range and scope); min_day/max_day are the data's first and last day.
 FilterChoices ComputeChoices(const Dataset& data, const Query& query);
+
+// The ten card values per agent, team leader or supervisor over the query's rows, sorted,
+// searched and paged per `request`; weighting from `options` (its granularity and targets
+// do not apply). One pass over the selected groups, whatever the number of names.
+Breakdown ComputeBreakdown(const Dataset& data, const Query& query,
+                           const BreakdownRequest& request, const DashboardOptions& options = {});
 
 }  // namespace keeta

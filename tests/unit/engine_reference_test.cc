@@ -17,6 +17,7 @@
 #include "core/engine.h"
 #include "core/kpi_registry.h"
 #include "core/query.h"
+#include "core/view_options.h"
 #include "reference_model.h"
 
 namespace keeta::spec {
@@ -228,9 +229,57 @@ std::string TableText(const Table& t) {
   return os.str();
 }
 
-// The engine's disagreements with the reference for one table and filter.
+// How one comparison shapes its answer: granularity, weighting, and one breakdown page,
+// both as the engine takes them and as the reference does.
+struct View {
+  DashboardOptions options;
+  RefOptions ref;
+  BreakdownRequest breakdown;
+  std::string sort_id = "total_chats";  // as BreakdownRequest's default; "" = by name
+
+  std::string Text() const {
+    std::string s = "granularity=" + std::string(GranularityName(options.granularity));
+    if (!ref.weighted.empty()) s += " weighted:";
+    for (const auto& id : ref.weighted) s += " " + id;
+    s += " breakdown by=" + std::string(kNameParams[Index(breakdown.by)]) + " sort=" +
+         (sort_id.empty() ? "name" : sort_id) + (breakdown.descending ? " desc" : " asc") +
+         " q='" + breakdown.search + "' offset=" + std::to_string(breakdown.offset) +
+         " limit=" + std::to_string(breakdown.limit);
+    return s;
+  }
+};
+
+View MakeView(Gen& g) {
+  View v;
+  const std::uint64_t gran = g.Below(3);
+  v.options.granularity = static_cast<Granularity>(gran);
+  v.ref.granularity = static_cast<RefGranularity>(gran);
+  if (g.Chance(0.4)) {
+    for (std::size_t k = 0; k < kKpiCount; ++k) {
+      if (kRefKpis[k].aggregation == RefAggregation::kMean && g.Chance(0.6)) {
+        v.options.weighted[k] = true;
+        v.ref.weighted.insert(std::string(kRefKpis[k].id));
+      }
+    }
+  }
+  v.breakdown.by = static_cast<Dimension>(g.Below(kDimensionCount));
+  if (g.Chance(0.15)) {
+    v.breakdown.sort_kpi.reset();
+    v.sort_id.clear();
+  } else {
+    v.breakdown.sort_kpi = g.Below(kKpiCount);
+    v.sort_id = std::string(kRefKpis[*v.breakdown.sort_kpi].id);
+  }
+  v.breakdown.descending = g.Chance(0.5);
+  v.breakdown.search = g.Chance(0.8) ? "" : g.Pick(std::vector<std::string>{"a", "S", "ح", "zz"});
+  v.breakdown.offset = g.Chance(0.7) ? 0 : g.Below(4);
+  v.breakdown.limit = g.Chance(0.5) ? 50 : 1 + g.Below(4);
+  return v;
+}
+
+// The engine's disagreements with the reference for one table, filter and view.
 std::vector<std::string> Diff(const Table& t, const Filter& filter, const RefFilter& ref,
-                              std::uint64_t dictionary_seed) {
+                              std::uint64_t dictionary_seed, const View& view) {
   const auto ds = BuildDataset(t, dictionary_seed);
   std::vector<std::string> diffs;
   if (ds->rows() != t.rows.size()) {
@@ -238,8 +287,21 @@ std::vector<std::string> Diff(const Table& t, const Filter& filter, const RefFil
                     std::to_string(ds->rows()));
   }
   const Query query{filter, {}};
-  for (std::string& d : DiffDashboards(ReferenceDashboard(t, ref), ComputeDashboard(*ds, query),
-                                       kRelTol, /*exact_counts=*/true)) {
+  for (std::string& d : DiffDashboards(ReferenceDashboard(t, ref, view.ref),
+                                       ComputeDashboard(*ds, query, view.options), kRelTol,
+                                       /*exact_counts=*/true)) {
+    diffs.push_back(std::move(d));
+  }
+  const std::vector<RefBreakdownEntry> all =
+      ReferenceBreakdown(t, ref, view.breakdown.by, view.sort_id, view.breakdown.descending,
+                         view.breakdown.search, view.ref);
+  const std::size_t begin = std::min(view.breakdown.offset, all.size());
+  const std::size_t end = std::min(all.size(), begin + view.breakdown.limit);
+  const std::vector<RefBreakdownEntry> page(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                                            all.begin() + static_cast<std::ptrdiff_t>(end));
+  for (std::string& d : DiffBreakdown(page, all.size(),
+                                      ComputeBreakdown(*ds, query, view.breakdown, view.options),
+                                      kRelTol)) {
     diffs.push_back(std::move(d));
   }
   for (std::string& d : DiffChoices(ReferenceChoices(t, ref), ComputeChoices(*ds, query))) {
@@ -249,14 +311,15 @@ std::vector<std::string> Diff(const Table& t, const Filter& filter, const RefFil
 }
 
 // Drops rows (halves, then quarters, ... then single rows) while the case still fails.
-Table Shrink(Table t, const Filter& filter, const RefFilter& ref, std::uint64_t dictionary_seed) {
+Table Shrink(Table t, const Filter& filter, const RefFilter& ref, std::uint64_t dictionary_seed,
+             const View& view) {
   for (std::size_t chunk = std::max<std::size_t>(1, t.rows.size() / 2); chunk >= 1; chunk /= 2) {
     for (std::size_t begin = 0; begin < t.rows.size();) {
       Table smaller = t;
       const std::size_t end = std::min(begin + chunk, smaller.rows.size());
       smaller.rows.erase(smaller.rows.begin() + static_cast<std::ptrdiff_t>(begin),
                          smaller.rows.begin() + static_cast<std::ptrdiff_t>(end));
-      if (!Diff(smaller, filter, ref, dictionary_seed).empty()) {
+      if (!Diff(smaller, filter, ref, dictionary_seed, view).empty()) {
         t = std::move(smaller);
       } else {
         begin += chunk;
@@ -283,7 +346,39 @@ struct Coverage {
   int multi_valued_filters = 0;
   int inactive_rows = 0;
   int agents_under_two_leaders = 0;
+  int week_or_month = 0;
+  int weighted = 0;
+  int previous_periods = 0;
+  int previous_without_rows = 0;  // e.g. a range at the data's start
+  int one_day_ranges = 0;
+  int open_ended_ranges = 0;
+  int breakdown_ties = 0;         // adjacent entries with equal sort values
+  int breakdown_missing = 0;      // entries without a value for the sort KPI
 };
+
+void CountView(Coverage& cov, const Table& t, const RefFilter& ref, const View& view,
+               const RefDashboard& want) {
+  if (view.options.granularity != Granularity::kDay && !want.days.empty()) ++cov.week_or_month;
+  if (!view.ref.weighted.empty() && want.rows > 0) ++cov.weighted;
+  if (want.previous) {
+    ++cov.previous_periods;
+    if (!ref.from || !ref.to) ++cov.open_ended_ranges;
+    bool any = false;
+    for (const Row& r : t.rows) {
+      any = any || (r.day && *r.day >= want.previous->from && *r.day <= want.previous->to);
+    }
+    if (!any) ++cov.previous_without_rows;
+  }
+  if (ref.from && ref.to && *ref.from == *ref.to) ++cov.one_day_ranges;
+  if (view.sort_id.empty()) return;
+  const auto all = ReferenceBreakdown(t, ref, view.breakdown.by, view.sort_id,
+                                      view.breakdown.descending, "", view.ref);
+  const std::size_t k = *view.breakdown.sort_kpi;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!all[i].values[k]) ++cov.breakdown_missing;
+    if (i > 0 && all[i].values[k] && all[i - 1].values[k] == all[i].values[k]) ++cov.breakdown_ties;
+  }
+}
 
 void Count(Coverage& cov, const Table& t, const Params& params, const RefFilter& ref,
            const RefDashboard& want) {
@@ -335,14 +430,17 @@ TEST(EngineReference, RandomDatasetsAndFiltersMatchTheSpecModel) {
         continue;
       }
       const std::uint64_t dictionary_seed = static_cast<std::uint64_t>(seed) * 7 + fi;
+      const View view = fi == 0 ? View{} : MakeView(g);
       Count(cov, c.table, params, ref, ReferenceDashboard(c.table, ref));
-      const std::vector<std::string> diffs = Diff(c.table, *filter, ref, dictionary_seed);
+      CountView(cov, c.table, ref, view, ReferenceDashboard(c.table, ref, view.ref));
+      const std::vector<std::string> diffs = Diff(c.table, *filter, ref, dictionary_seed, view);
       if (diffs.empty()) continue;
       if (++failing > kReported) continue;
-      const Table small = Shrink(c.table, *filter, ref, dictionary_seed);
+      const Table small = Shrink(c.table, *filter, ref, dictionary_seed, view);
       std::string text;
-      for (const std::string& d : Diff(small, *filter, ref, dictionary_seed)) text += "  " + d + "\n";
+      for (const std::string& d : Diff(small, *filter, ref, dictionary_seed, view)) text += "  " + d + "\n";
       ADD_FAILURE() << "seed " << seed << ", filter #" << fi << " " << ParamsText(params)
+                    << " " << view.Text()
                     << ": " << diffs.size() << " differences on " << c.table.rows.size()
                     << " rows; shrunk to " << small.rows.size() << " rows:\n"
                     << TableText(small) << "differences (want = spec model):\n"
@@ -367,6 +465,14 @@ TEST(EngineReference, RandomDatasetsAndFiltersMatchTheSpecModel) {
   EXPECT_GT(cov.multi_valued_filters, 0);
   EXPECT_GT(cov.inactive_rows, 0);
   EXPECT_GT(cov.agents_under_two_leaders, 0);
+  EXPECT_GT(cov.week_or_month, 0);
+  EXPECT_GT(cov.weighted, 0);
+  EXPECT_GT(cov.previous_periods, 0);
+  EXPECT_GT(cov.previous_without_rows, 0);
+  EXPECT_GT(cov.one_day_ranges, 0);
+  EXPECT_GT(cov.open_ended_ranges, 0);
+  EXPECT_GT(cov.breakdown_ties, 0);
+  EXPECT_GT(cov.breakdown_missing, 0);
 }
 
 }  // namespace

@@ -112,7 +112,22 @@ bool KpiAvailable(const Columns& c, const RefKpiSpec& k) {
 
 // One KPI over a set of rows, straight from the spec's table.
 std::optional<double> Aggregate(const Table& t, const RefKpiSpec& k,
-                                const std::vector<const Row*>& rows) {
+                                const std::vector<const Row*>& rows, bool weighted = false) {
+  if (weighted && k.aggregation == RefAggregation::kMean) {
+    // "Σ(value × chats) / Σ chats over the rows where both are present and chats > 0".
+    double num = 0;
+    double den = 0;
+    for (const Row* r : rows) {
+      const auto v = r->value(k.input);
+      const auto chats = r->value(Measure::kTotalChats);
+      if (v && chats && *chats > 0) {
+        num += *v * *chats;
+        den += *chats;
+      }
+    }
+    if (den == 0) return std::nullopt;
+    return num / den;
+  }
   switch (k.aggregation) {
     case RefAggregation::kSum: {
       double sum = 0;  // "0 when there are none"
@@ -299,7 +314,84 @@ const KpiResult& Kpi(const Dashboard& dashboard, std::string_view id) {
   throw std::invalid_argument(std::string(id));
 }
 
-RefDashboard ReferenceDashboard(const Table& input, const RefFilter& filter) {
+namespace {
+
+// Year, month, day of a Day, read back from its text form.
+struct RefCivil {
+  int y, m, d;
+};
+RefCivil CivilOf(Day day) {
+  const std::string text = DayText(day);
+  return {std::stoi(text.substr(0, 4)), std::stoi(text.substr(5, 2)), std::stoi(text.substr(8, 2))};
+}
+
+// 0 = Monday ... 6 = Sunday (Sakamoto's method).
+int Weekday(Day day) {
+  static const int kOffsets[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+  RefCivil c = CivilOf(day);
+  if (c.m < 3) c.y -= 1;
+  const int sunday_first = (c.y + c.y / 4 - c.y / 100 + c.y / 400 + kOffsets[c.m - 1] + c.d) % 7;
+  return (sunday_first + 6) % 7;
+}
+
+// The data's first and last day (over every row with a day).
+std::pair<std::optional<Day>, std::optional<Day>> DataSpan(const Table& t) {
+  std::optional<Day> first, last;
+  for (const Row& r : t.rows) {
+    if (!r.day) continue;
+    if (!first || *r.day < *first) first = r.day;
+    if (!last || *r.day > *last) last = r.day;
+  }
+  return {first, last};
+}
+
+}  // namespace
+
+Day RefBucketStart(Day day, RefGranularity g) {
+  switch (g) {
+    case RefGranularity::kDay: return day;
+    case RefGranularity::kWeek: return day - Weekday(day);
+    case RefGranularity::kMonth: {
+      const RefCivil c = CivilOf(day);
+      return DaysFromCivil(c.y, c.m, 1);
+    }
+  }
+  return day;
+}
+
+std::optional<RefPeriod> ReferencePreset(std::string_view key, Day today,
+                                         std::optional<Day> data_last) {
+  const Day anchor = data_last && *data_last < today ? *data_last : today;
+  const RefCivil c = CivilOf(anchor);
+  if (key == "today") return RefPeriod{anchor, anchor};
+  if (key == "yesterday") return RefPeriod{anchor - 1, anchor - 1};
+  if (key == "last_7") return RefPeriod{anchor - 6, anchor};
+  if (key == "last_30") return RefPeriod{anchor - 29, anchor};
+  if (key == "last_90") return RefPeriod{anchor - 89, anchor};
+  if (key == "this_month") return RefPeriod{DaysFromCivil(c.y, c.m, 1), anchor};
+  if (key == "last_month") {
+    const int y = c.m == 1 ? c.y - 1 : c.y;
+    const int m = c.m == 1 ? 12 : c.m - 1;
+    return RefPeriod{DaysFromCivil(y, m, 1), DaysFromCivil(c.y, c.m, 1) - 1};
+  }
+  if (key == "this_quarter") {
+    const int first_month = c.m <= 3 ? 1 : c.m <= 6 ? 4 : c.m <= 9 ? 7 : 10;
+    return RefPeriod{DaysFromCivil(c.y, first_month, 1), anchor};
+  }
+  if (key == "year_to_date") return RefPeriod{DaysFromCivil(c.y, 1, 1), anchor};
+  return std::nullopt;  // "all"
+}
+
+namespace {
+
+bool IsWeighted(const RefOptions& options, const RefKpiSpec& k) {
+  return k.aggregation == RefAggregation::kMean && options.weighted.count(std::string(k.id)) != 0;
+}
+
+}  // namespace
+
+RefDashboard ReferenceDashboard(const Table& input, const RefFilter& filter,
+                                const RefOptions& options) {
   const Table t = Normalized(input);
   const RefMatcher matcher(filter);
 
@@ -307,25 +399,104 @@ RefDashboard ReferenceDashboard(const Table& input, const RefFilter& filter) {
   for (const Row& r : t.rows) {
     if (matcher.Matches(t, r, std::nullopt)) rows.push_back(&r);
   }
-  // Trend days: each day with at least one filtered row with a day ("no day column: every
-  // trend is empty" falls out, as Normalized() drops every day).
-  std::map<Day, std::vector<const Row*>> by_day;
+  // Trend buckets: each bucket with at least one filtered row with a day ("no day column:
+  // every trend is empty" falls out, as Normalized() drops every day).
+  std::map<Day, std::vector<const Row*>> by_bucket;
   for (const Row* r : rows) {
-    if (r->day) by_day[*r->day].push_back(r);
+    if (r->day) by_bucket[RefBucketStart(*r->day, options.granularity)].push_back(r);
   }
 
+  // "With a date range from..to (both given, or the missing end taken from the data's first
+  // or last day), the previous period is the same number of days ending the day before
+  // from", with the same name filters. A reversed range has no previous period.
+  std::vector<const Row*> previous_rows;
   RefDashboard out;
+  if (filter.from || filter.to) {
+    const auto [first, last] = DataSpan(t);
+    const std::optional<Day> from = filter.from ? filter.from : first;
+    const std::optional<Day> to = filter.to ? filter.to : last;
+    if (from && to && *from <= *to) {
+      const int days = *to - *from + 1;
+      out.previous = RefPeriod{*from - days, *from - 1};
+      RefFilter previous_filter = filter;
+      previous_filter.from = out.previous->from;
+      previous_filter.to = out.previous->to;
+      const RefMatcher previous_matcher(previous_filter);
+      for (const Row& r : t.rows) {
+        if (previous_matcher.Matches(t, r, std::nullopt)) previous_rows.push_back(&r);
+      }
+    }
+  }
+
   out.rows = rows.size();
-  for (const auto& [day, unused] : by_day) out.days.push_back(day);
+  for (const auto& [day, unused] : by_bucket) out.days.push_back(day);
   for (const RefKpiSpec& k : kRefKpis) {
     RefKpi kpi;
     kpi.id = std::string(k.id);
     kpi.available = KpiAvailable(t.columns, k);
+    const bool weighted = IsWeighted(options, k);
     if (kpi.available) {
-      kpi.value = Aggregate(t, k, rows);
-      for (const auto& [day, day_rows] : by_day) kpi.trend.push_back(Aggregate(t, k, day_rows));
+      kpi.value = Aggregate(t, k, rows, weighted);
+      for (const auto& [day, bucket_rows] : by_bucket) {
+        kpi.trend.push_back(Aggregate(t, k, bucket_rows, weighted));
+      }
+      if (out.previous) {
+        kpi.previous = Aggregate(t, k, previous_rows, weighted);
+        if (kpi.value && kpi.previous) {
+          kpi.change = *kpi.value - *kpi.previous;
+          if (*kpi.previous != 0) kpi.change_pct = 100 * *kpi.change / std::fabs(*kpi.previous);
+        }
+      }
     }
     out.kpis.push_back(std::move(kpi));
+  }
+  return out;
+}
+
+std::vector<RefBreakdownEntry> ReferenceBreakdown(const Table& input, const RefFilter& filter,
+                                                  Dimension by, std::string_view sort_id,
+                                                  bool descending, std::string_view search,
+                                                  const RefOptions& options) {
+  const Table t = Normalized(input);
+  const RefMatcher matcher(filter);
+  std::map<std::string, std::vector<const Row*>> by_name;  // sorted by name (byte order)
+  for (const Row& r : t.rows) {
+    const std::string& name = r.name(by);
+    if (!name.empty() && matcher.Matches(t, r, std::nullopt)) by_name[name].push_back(&r);
+  }
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& ch : out) {
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    }
+    return out;
+  };
+  std::vector<RefBreakdownEntry> out;
+  std::size_t sort_index = kRefKpis.size();
+  for (std::size_t k = 0; k < kRefKpis.size(); ++k) {
+    if (kRefKpis[k].id == sort_id) sort_index = k;
+  }
+  for (const auto& [name, name_rows] : by_name) {
+    if (lower(name).find(lower(search)) == std::string::npos) continue;
+    RefBreakdownEntry entry{name, name_rows.size(), {}};
+    for (const RefKpiSpec& k : kRefKpis) {
+      entry.values.push_back(KpiAvailable(t.columns, k)
+                                 ? Aggregate(t, k, name_rows, IsWeighted(options, k))
+                                 : std::nullopt);
+    }
+    out.push_back(std::move(entry));
+  }
+  // Insertion sort, written out from the rule: no value last, else by value, ties by name.
+  auto before = [&](const RefBreakdownEntry& a, const RefBreakdownEntry& b) {
+    if (sort_index == kRefKpis.size()) return descending ? a.name > b.name : a.name < b.name;
+    const auto& va = a.values[sort_index];
+    const auto& vb = b.values[sort_index];
+    if (va.has_value() != vb.has_value()) return va.has_value();
+    if (va && *va != *vb) return descending ? *va > *vb : *va < *vb;
+    return a.name < b.name;
+  };
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    for (std::size_t j = i; j > 0 && before(out[j], out[j - 1]); --j) std::swap(out[j], out[j - 1]);
   }
   return out;
 }
@@ -363,6 +534,16 @@ std::vector<std::string> DiffDashboards(const RefDashboard& want, const Dashboar
     for (Day d : got.days) g += DayText(d) + " ";
     diffs.push_back("days: want [" + w + "], got [" + g + "]");
   }
+  auto period_text = [](const std::optional<RefPeriod>& p) {
+    return p ? DayText(p->from) + ".." + DayText(p->to) : std::string("none");
+  };
+  const std::optional<RefPeriod> got_previous =
+      got.previous ? std::optional<RefPeriod>(RefPeriod{got.previous->from, got.previous->to})
+                   : std::nullopt;
+  if (period_text(want.previous) != period_text(got_previous)) {
+    diffs.push_back("previous period: want " + period_text(want.previous) + ", got " +
+                    period_text(got_previous));
+  }
   for (std::size_t i = 0; i < kKpiCount && i < want.kpis.size(); ++i) {
     const RefKpi& w = want.kpis[i];
     const KpiResult& g = got.kpis[i];
@@ -383,6 +564,15 @@ std::vector<std::string> DiffDashboards(const RefDashboard& want, const Dashboar
                (w.value && !Close(*w.value, *g.value, rel_tol, exact))) {
       diffs.push_back(name + "card: want " + Fmt(w.value) + ", got " + Fmt(g.value));
     }
+    auto compare = [&](std::string_view what, const std::optional<double>& wv,
+                       const std::optional<double>& gv, bool exact_value) {
+      if (wv.has_value() != gv.has_value() || (wv && !Close(*wv, *gv, rel_tol, exact_value))) {
+        diffs.push_back(name + std::string(what) + ": want " + Fmt(wv) + ", got " + Fmt(gv));
+      }
+    };
+    compare("previous", w.previous, g.previous, exact);
+    compare("change", w.change, g.change, exact);
+    compare("change_pct", w.change_pct, g.change_pct, false);
     if (w.trend.size() != g.trend.size()) {
       diffs.push_back(name + "trend size: want " + std::to_string(w.trend.size()) + ", got " +
                       std::to_string(g.trend.size()));
@@ -395,6 +585,43 @@ std::vector<std::string> DiffDashboards(const RefDashboard& want, const Dashboar
       if (!ok) {
         const std::string day = j < want.days.size() ? DayText(want.days[j]) : "?";
         diffs.push_back(name + "trend[" + day + "]: want " + Fmt(wv) + ", got " + Fmt(gv));
+      }
+    }
+  }
+  return diffs;
+}
+
+std::vector<std::string> DiffBreakdown(const std::vector<RefBreakdownEntry>& want,
+                                       std::size_t want_total, const Breakdown& got,
+                                       double rel_tol) {
+  std::vector<std::string> diffs;
+  if (want_total != got.total) {
+    diffs.push_back("breakdown total: want " + std::to_string(want_total) + ", got " +
+                    std::to_string(got.total));
+  }
+  if (want.size() != got.entries.size()) {
+    diffs.push_back("breakdown entries: want " + std::to_string(want.size()) + ", got " +
+                    std::to_string(got.entries.size()));
+    return diffs;
+  }
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    const RefBreakdownEntry& w = want[i];
+    const BreakdownEntry& g = got.entries[i];
+    const std::string at = "breakdown[" + std::to_string(i) + "] ";
+    if (w.name != g.name) {
+      diffs.push_back(at + "name: want '" + w.name + "', got '" + g.name + "'");
+      continue;
+    }
+    if (w.rows != g.rows) {
+      diffs.push_back(at + w.name + " rows: want " + std::to_string(w.rows) + ", got " +
+                      std::to_string(g.rows));
+    }
+    for (std::size_t k = 0; k < kRefKpis.size(); ++k) {
+      const auto& wv = w.values[k];
+      const auto& gv = g.values[k];
+      if (wv.has_value() != gv.has_value() || (wv && !Close(*wv, *gv, rel_tol, false))) {
+        diffs.push_back(at + w.name + " " + std::string(kRefKpis[k].id) + ": want " + Fmt(wv) +
+                        ", got " + Fmt(gv));
       }
     }
   }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -122,13 +123,52 @@ struct RefKpi {
   bool available = false;
   std::optional<double> value;
   std::vector<std::optional<double>> trend;  // one per RefDashboard::days entry
+  std::optional<double> previous;
+  std::optional<double> change;
+  std::optional<double> change_pct;
+};
+
+struct RefPeriod {
+  Day from = 0;
+  Day to = 0;
 };
 
 struct RefDashboard {
   std::size_t rows = 0;
-  std::vector<Day> days;
+  std::vector<Day> days;     // bucket labels
   std::vector<RefKpi> kpis;  // the spec table's ten, in its order
+  std::optional<RefPeriod> previous;
 };
+
+// Trend buckets (spec "Buckets") and weighting (spec, weighting paragraph).
+enum class RefGranularity { kDay, kWeek, kMonth };
+struct RefOptions {
+  RefGranularity granularity = RefGranularity::kDay;
+  std::set<std::string> weighted;  // ids of KPIs weighted by chats (means only)
+};
+
+// The label of the bucket holding `day`: the day, its ISO week's Monday, its month's 1st.
+// Computed from the civil date here, independently of core/date.
+Day RefBucketStart(Day day, RefGranularity g);
+
+// The spec's date presets ("today", "yesterday", "last_7", "last_30", "last_90",
+// "this_month", "last_month", "this_quarter", "year_to_date", "all"), counted back from
+// today or, when the data ends before today, from the data's last day. nullopt = no dates.
+std::optional<RefPeriod> ReferencePreset(std::string_view key, Day today,
+                                         std::optional<Day> data_last);
+
+struct RefBreakdownEntry {
+  std::string name;
+  std::size_t rows = 0;
+  std::vector<std::optional<double>> values;  // the ten, in the spec's order
+};
+// Every entry of the breakdown by `by` (spec "Breakdown"), sorted by the KPI `sort_id`
+// (entries without a value last, ties by name) or by name when sort_id is empty, keeping
+// only names containing `search` (ASCII case-insensitively).
+std::vector<RefBreakdownEntry> ReferenceBreakdown(const Table& table, const RefFilter& filter,
+                                                  Dimension by, std::string_view sort_id,
+                                                  bool descending, std::string_view search,
+                                                  const RefOptions& options = {});
 
 struct RefChoices {
   std::array<std::vector<std::string>, kDimensionCount> names;
@@ -145,7 +185,8 @@ struct RefKpiSpec {
 };
 extern const std::array<RefKpiSpec, 10> kRefKpis;
 
-RefDashboard ReferenceDashboard(const Table& table, const RefFilter& filter);
+RefDashboard ReferenceDashboard(const Table& table, const RefFilter& filter,
+                                const RefOptions& options = {});
 RefChoices ReferenceChoices(const Table& table, const RefFilter& filter);
 
 // Every difference between the engine's answer and the reference's, one line each
@@ -154,5 +195,8 @@ RefChoices ReferenceChoices(const Table& table, const RefFilter& filter);
 std::vector<std::string> DiffDashboards(const RefDashboard& want, const Dashboard& got,
                                         double rel_tol, bool exact_counts);
 std::vector<std::string> DiffChoices(const RefChoices& want, const FilterChoices& got);
+std::vector<std::string> DiffBreakdown(const std::vector<RefBreakdownEntry>& want,
+                                       std::size_t want_total, const Breakdown& got,
+                                       double rel_tol);
 
 }  // namespace keeta::spec
