@@ -13,7 +13,9 @@
 #include "core/engine.h"
 #include "core/kpi_registry.h"
 #include "core/query.h"
+#include "core/view_options.h"
 #include "store/data_source.h"
+#include "store/settings.h"
 #include "store/generator.h"
 #include "web/json_api.h"
 #include "web/server.h"
@@ -96,6 +98,10 @@ int main(int argc, char** argv) {
                     "How often to check the data file for changes (0 = never)")
       ->capture_default_str();
   serve->add_flag("--no-cache", no_cache, "Disable the response cache (for benchmarks)");
+  serve_opts.settings_path = keeta::kDefaultSettingsPath;
+  serve->add_option("--settings", serve_opts.settings_path,
+                    "Settings file: KPI targets and weighting (JSON; missing = none)")
+      ->capture_default_str();
 
   std::string data_path = DefaultDataPath();
   std::vector<std::string> agents, team_leaders, supervisors;
@@ -107,6 +113,11 @@ int main(int argc, char** argv) {
   kpis->add_option("--supervisor", supervisors, "Supervisor filter (repeatable)");
   kpis->add_option("--from-date", from_date, "First day, YYYY-MM-DD (inclusive)");
   kpis->add_option("--to-date", to_date, "Last day, YYYY-MM-DD (inclusive)");
+  std::string granularity, weight_by, settings_path = keeta::kDefaultSettingsPath;
+  kpis->add_option("--granularity", granularity, "Trend points per day, week or month");
+  kpis->add_option("--weight-by", weight_by, "total_chats: weight mean KPIs by chats; none");
+  kpis->add_option("--settings", settings_path, "Settings file (targets, weighting)")
+      ->capture_default_str();
   kpis->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"json", "table"}))
       ->capture_default_str();
@@ -142,13 +153,21 @@ int main(int argc, char** argv) {
     for (const auto& s : supervisors) params.emplace_back("supervisor", s);
     if (!from_date.empty()) params.emplace_back("from_date", from_date);
     if (!to_date.empty()) params.emplace_back("to_date", to_date);
+    if (!granularity.empty()) params.emplace_back("granularity", granularity);
+    if (!weight_by.empty()) params.emplace_back("weight_by", weight_by);
     auto filter = keeta::ParseFilter(params);
     if (!filter) return Fail(filter.error().message);
+    auto settings = keeta::OpenSettingsFile(settings_path);
+    if (!settings) return Fail(settings.error().message);
+    const keeta::Settings& current = *(*settings)->Current().settings;
+    auto options = keeta::ParseDashboardOptions(
+        params, keeta::DashboardOptions{.weighted = current.weighted, .targets = current.targets});
+    if (!options) return Fail(options.error().message);
     auto source = keeta::MakeCsvSource(data_path);
     auto data = source->Load();
     if (!data) return Fail(data.error().message);
     const keeta::Query query{*filter, {}};
-    const keeta::Dashboard dash = keeta::ComputeDashboard(**data, query);
+    const keeta::Dashboard dash = keeta::ComputeDashboard(**data, query, *options);
     if (format == "json") {
       std::cout << keeta::web::KpisJson(**data, *filter, dash) << '\n';
     } else {

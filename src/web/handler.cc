@@ -3,6 +3,7 @@
 // Data routes take the dataset snapshot once and answer the whole request from it.
 #include "web/handler.h"
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <string>
@@ -13,7 +14,9 @@
 #include <fmt/format.h>
 
 #include "core/engine.h"
+#include "core/periods.h"
 #include "core/query.h"
+#include "core/view_options.h"
 #include "web/assets.h"
 #include "web/json_api.h"
 #include "web/page.h"
@@ -39,7 +42,7 @@ constexpr std::string_view kApiPrefix = "/api/";
 constexpr std::string_view kStaticPrefix = "/static/";
 
 // Routes whose bodies depend on the dataset and the filter (the response cache's "route").
-enum class DataRoute { kOverall, kKpis, kFilters };
+enum class DataRoute { kOverall, kKpis, kFilters, kBreakdown };
 
 bool IsApiPath(std::string_view path) { return path.starts_with(kApiPrefix); }
 
@@ -67,12 +70,57 @@ void SetError(Response& res, std::string_view path, http::status status,
   res.set(http::field::cache_control, "no-store");
 }
 
+// Parses with `parse`; on a page (dropped != nullptr) a parameter it rejects is removed,
+// described in `dropped`, and parsing retried, so the page still shows.
+template <class Parse>
+auto ParseDroppingBad(QueryParams& params, std::vector<std::string>* dropped, Parse parse)
+    -> decltype(parse(params)) {
+  auto result = parse(params);
+  while (!result && dropped != nullptr && !result.error().param.empty()) {
+    dropped->push_back(result.error().message + " — ignored");
+    const std::string bad = result.error().param;
+    std::erase_if(params, [&](const auto& kv) { return kv.first == bad; });
+    result = parse(params);
+  }
+  return result;
+}
+
+bool HasParam(const QueryParams& params, std::string_view key) {
+  return std::any_of(params.begin(), params.end(),
+                     [&](const auto& kv) { return kv.first == key && !kv.second.empty(); });
+}
+
+// The page's granularity when none is asked for: by the length of the range shown (the
+// filter's, its open ends filled from the data).
+Granularity PageGranularity(const Dataset& data, const Filter& filter) {
+  const std::optional<Day> from = filter.from ? filter.from : data.min_day();
+  const std::optional<Day> to = filter.to ? filter.to : data.max_day();
+  if (!from || !to || *from > *to) return Granularity::kDay;
+  return DefaultGranularity(static_cast<std::int64_t>(*to) - *from + 1);
+}
+
+// Cache-key text of every option a body depends on (length-prefixed where free text).
+void AppendOptionsKey(std::string& key, const DashboardOptions& options) {
+  key += "\ng=";
+  key += GranularityName(options.granularity);
+  key += ";w=";
+  for (bool w : options.weighted) key += w ? '1' : '0';
+}
+
+void AppendBreakdownKey(std::string& key, const BreakdownRequest& req) {
+  key += fmt::format("\nby={};sort={};desc={};offset={};limit={};q={}:{}",
+                     kNameParams[Index(req.by)],
+                     req.sort_kpi ? kKpis[*req.sort_kpi].id : std::string_view("name"),
+                     req.descending, req.offset, req.limit, req.search.size(), req.search);
+}
+
 }  // namespace
 
 // Immutable after construction except the cache, which locks internally; so Handle may run
 // on many threads at once.
 struct Handler::Impl {
   std::shared_ptr<DatasetHolder> data;
+  std::shared_ptr<SettingsStore> settings;
   HandlerOptions options;
   mutable std::optional<ResponseCache> cache;  // empty when disabled; internally locked
 
@@ -92,6 +140,7 @@ struct Handler::Impl {
 Handler::Handler(std::shared_ptr<DatasetHolder> data, HandlerOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->data = std::move(data);
+  impl_->settings = options.settings ? options.settings : MakeMemorySettings();
   impl_->options = options;
   if (options.enable_cache) impl_->cache.emplace(options.cache_bytes);
 }
@@ -165,6 +214,7 @@ void Handler::Impl::Route(const Request& req, std::string_view path, std::string
   if (path == "/overall") return ServeData(req, DataRoute::kOverall, path, query, res);
   if (path == "/api/v1/kpis") return ServeData(req, DataRoute::kKpis, path, query, res);
   if (path == "/api/v1/filters") return ServeData(req, DataRoute::kFilters, path, query, res);
+  if (path == "/api/v1/breakdown") return ServeData(req, DataRoute::kBreakdown, path, query, res);
   if (path == kLivePath) {
     // Reached only without a WebSocket upgrade (the server hands upgrades to the live hub).
     SetError(res, path, http::status::upgrade_required, "upgrade_required",
@@ -218,13 +268,7 @@ void Handler::Impl::ServeStatic(const Request& req, const StaticAsset& asset,
 
 Result<Query> Handler::Impl::BuildQuery(const Request& /*req*/, QueryParams& params,
                                         std::vector<std::string>* dropped) const {
-  auto filter = ParseFilter(params);
-  while (!filter && dropped != nullptr && !filter.error().param.empty()) {
-    dropped->push_back(filter.error().message + " — ignored");
-    const std::string bad = filter.error().param;
-    std::erase_if(params, [&](const auto& kv) { return kv.first == bad; });
-    filter = ParseFilter(params);
-  }
+  auto filter = ParseDroppingBad(params, dropped, [](const QueryParams& p) { return ParseFilter(p); });
   if (!filter) return filter.error();
   Query q;  // default scope: admin (accounts will fill it in; see README "Roadmap")
   q.filter = std::move(*filter);
@@ -261,6 +305,28 @@ void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_v
   }
   const Query q = std::move(*built);
 
+  // How the answer is shaped: the administrator's defaults, then the request's parameters.
+  const SettingsStore::Snapshot settings = this->settings->Current();
+  DashboardOptions defaults;
+  defaults.targets = settings.settings->targets;
+  defaults.weighted = settings.settings->weighted;
+  auto options = ParseDroppingBad(*params, page ? &page_errors : nullptr, [&](const QueryParams& p) {
+    return ParseDashboardOptions(p, defaults);
+  });
+  auto breakdown_request = ParseDroppingBad(*params, page ? &page_errors : nullptr,
+                                            [](const QueryParams& p) { return ParseBreakdownRequest(p); });
+  for (const Error* error : {options ? nullptr : &options.error(),
+                             breakdown_request ? nullptr : &breakdown_request.error()}) {
+    if (error != nullptr) {
+      SetError(res, path, http::status::bad_request, "invalid_parameter", error->message,
+               error->param);
+      return;
+    }
+  }
+  if (page && !HasParam(*params, kGranularityParam)) {
+    options->granularity = PageGranularity(*snapshot, q.filter);
+  }
+
   const bool gzip = AcceptsGzip(req[http::field::accept_encoding]);
   std::optional<std::string> reload_error;
   std::string route_key;
@@ -273,7 +339,12 @@ void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_v
       break;
     case DataRoute::kKpis: route_key = "kpis"; break;
     case DataRoute::kFilters: route_key = "filters"; break;
+    case DataRoute::kBreakdown: route_key = "breakdown"; break;
   }
+  // Everything else the body depends on: the view parameters and the settings' version.
+  route_key += fmt::format("\nsettings={}", settings.version);
+  AppendOptionsKey(route_key, *options);
+  if (route == DataRoute::kBreakdown || page) AppendBreakdownKey(route_key, *breakdown_request);
   // Messages about dropped parameters are per request: such pages are not cached.
   const bool cacheable = cache.has_value() && page_errors.empty();
   const std::string filter_key = cacheable ? q.filter.CanonicalKey() : std::string();
@@ -292,17 +363,23 @@ void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_v
     std::string text;
     switch (route) {
       case DataRoute::kOverall: {
-        const Dashboard dashboard = ComputeDashboard(*snapshot, q);
+        const Dashboard dashboard = ComputeDashboard(*snapshot, q, *options);
         const FilterChoices choices = ComputeChoices(*snapshot, q);
+        const Breakdown breakdown = ComputeBreakdown(*snapshot, q, *breakdown_request, *options);
         text = RenderOverallPage(PageInput{*snapshot, q.filter, dashboard, choices,
-                                           std::move(page_errors), reload_error});
+                                           std::move(page_errors), reload_error, &breakdown,
+                                           &*breakdown_request});
         break;
       }
       case DataRoute::kKpis:
-        text = KpisBody(*snapshot, q);
+        text = KpisBody(*snapshot, q, *options);
         break;
       case DataRoute::kFilters:
         text = FiltersJson(ComputeChoices(*snapshot, q));
+        break;
+      case DataRoute::kBreakdown:
+        text = BreakdownJson(ComputeBreakdown(*snapshot, q, *breakdown_request, *options),
+                             *breakdown_request);
         break;
     }
     body = std::make_shared<const std::string>(std::move(text));

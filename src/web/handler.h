@@ -12,6 +12,7 @@
 #include "core/query.h"
 
 #include "store/dataset_holder.h"
+#include "store/settings.h"
 
 namespace keeta::web {
 
@@ -25,6 +26,8 @@ inline constexpr std::string_view kLivePath = "/api/v1/live";
 struct HandlerOptions {
   bool enable_cache = true;  // cache rendered bodies per (snapshot, route, query)
   std::size_t cache_bytes = std::size_t{64} << 20;  // the cache's bound on body bytes
+  // Targets and weighting defaults; nullptr = none set (an empty in-memory store).
+  std::shared_ptr<SettingsStore> settings = nullptr;
 };
 
 class Handler {

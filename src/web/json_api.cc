@@ -112,6 +112,52 @@ void AppendNameLists(std::string& out,
     AppendStringArray(out, names[d]);
   }
 }
+void AppendOptionalNumber(std::string& out, const std::optional<double>& value) {
+  if (value) {
+    AppendNumber(out, *value);
+  } else {
+    out.append("null");
+  }
+}
+
+void AppendTarget(std::string& out, const std::optional<Target>& target) {
+  if (!target) {
+    out.append("null");
+    return;
+  }
+  out.append("{\"op\":");
+  AppendJsonString(out, TargetOpText(target->op));
+  out.append(",\"value\":");
+  AppendNumber(out, target->value);
+  out.push_back('}');
+}
+
+void AppendStatus(std::string& out, const std::optional<TargetStatus>& status) {
+  if (!status) {
+    out.append("null");
+  } else {
+    out.append(*status == TargetStatus::kMet ? "\"met\"" : "\"missed\"");
+  }
+}
+
+// {"from_date", "to_date"[, "rows"]} or null.
+void AppendPeriod(std::string& out, const std::optional<Period>& period,
+                  std::optional<std::size_t> rows) {
+  if (!period) {
+    out.append("null");
+    return;
+  }
+  out.append("{\"from_date\":");
+  AppendOptionalDay(out, period->from);
+  out.append(",\"to_date\":");
+  AppendOptionalDay(out, period->to);
+  if (rows) {
+    out.append(",\"rows\":");
+    AppendUnsigned(out, *rows);
+  }
+  out.push_back('}');
+}
+
 
 }  // namespace
 
@@ -143,6 +189,12 @@ std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard&
   AppendOptionalDay(out, filter.to);
   out.append("},\"rows\":");
   AppendUnsigned(out, dashboard.rows);
+  out.append(",\"granularity\":");
+  AppendJsonString(out, GranularityName(dashboard.granularity));
+  out.append(",\"period\":");
+  AppendPeriod(out, dashboard.period, std::nullopt);
+  out.append(",\"previous_period\":");
+  AppendPeriod(out, dashboard.previous, dashboard.previous_rows);
 
   out.append(",\"kpis\":[");
   for (std::size_t k = 0; k < kKpiCount; ++k) {
@@ -152,11 +204,19 @@ std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard&
     out.push_back('{');
     AppendKpiIdentity(out, def);
     out.append(",\"value\":");
-    if (result.available && result.value) {
-      AppendNumber(out, *result.value);
-    } else {
-      out.append("null");
-    }
+    AppendOptionalNumber(out, result.available ? result.value : std::nullopt);
+    out.append(",\"weighted\":");
+    out.append(result.weighted ? "true" : "false");
+    out.append(",\"previous\":");
+    AppendOptionalNumber(out, result.previous);
+    out.append(",\"change\":");
+    AppendOptionalNumber(out, result.change);
+    out.append(",\"change_pct\":");
+    AppendOptionalNumber(out, result.change_pct);
+    out.append(",\"target\":");
+    AppendTarget(out, result.target);
+    out.append(",\"status\":");
+    AppendStatus(out, result.status);
     out.append(",\"trend\":[");
     const std::size_t points = result.available ? std::min(day_count, result.trend.size()) : 0;
     if (points != 0) {
@@ -189,8 +249,52 @@ std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard&
   return out;
 }
 
-std::string KpisBody(const Dataset& data, const Query& query) {
-  return KpisJson(data, query.filter, ComputeDashboard(data, query));
+std::string BreakdownJson(const Breakdown& breakdown, const BreakdownRequest& request) {
+  std::string out;
+  out.reserve(256 + breakdown.entries.size() * 420);
+  out.append("{\"by\":");
+  AppendJsonString(out, kNameParams[Index(breakdown.by)]);
+  out.append(",\"sort\":");
+  AppendJsonString(out, request.sort_kpi ? kKpis[*request.sort_kpi].id : "name");
+  out.append(",\"order\":");
+  AppendJsonString(out, request.descending ? "desc" : "asc");
+  out.append(",\"offset\":");
+  AppendUnsigned(out, request.offset);
+  out.append(",\"limit\":");
+  AppendUnsigned(out, request.limit);
+  out.append(",\"total\":");
+  AppendUnsigned(out, breakdown.total);
+  out.append(",\"weighted\":[");
+  bool first = true;
+  for (std::size_t k = 0; k < kKpiCount; ++k) {
+    if (!breakdown.weighted[k]) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    AppendJsonString(out, kKpis[k].id);
+  }
+  out.append("],\"rows\":[");
+  for (std::size_t i = 0; i < breakdown.entries.size(); ++i) {
+    const BreakdownEntry& entry = breakdown.entries[i];
+    if (i != 0) out.push_back(',');
+    out.append("{\"name\":");
+    AppendJsonString(out, entry.name);
+    out.append(",\"rows\":");
+    AppendUnsigned(out, entry.rows);
+    out.append(",\"kpis\":{");
+    for (std::size_t k = 0; k < kKpiCount; ++k) {
+      if (k != 0) out.push_back(',');
+      AppendJsonString(out, kKpis[k].id);
+      out.push_back(':');
+      AppendOptionalNumber(out, entry.values[k]);
+    }
+    out.append("}}");
+  }
+  out.append("]}");
+  return out;
+}
+
+std::string KpisBody(const Dataset& data, const Query& query, const DashboardOptions& options) {
+  return KpisJson(data, query.filter, ComputeDashboard(data, query, options));
 }
 
 std::string FiltersJson(const FilterChoices& choices) {

@@ -13,9 +13,14 @@ namespace keeta::web {
 // Body of GET /api/v1/kpis: {"filters", "rows", "kpis", "data"}.
 std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard);
 
+// Body of GET /api/v1/breakdown: {"by", "sort", "order", "offset", "limit", "total",
+// "weighted", "rows": [{"name", "rows", "kpis": {id: value}}]}.
+std::string BreakdownJson(const Breakdown& breakdown, const BreakdownRequest& request);
+
 // The /api/v1/kpis body for a query: computes the dashboard and writes it. The HTTP route
 // and the live WebSocket's dashboard messages both come from here.
-std::string KpisBody(const Dataset& data, const Query& query);
+std::string KpisBody(const Dataset& data, const Query& query,
+                     const DashboardOptions& options = {});
 
 // Body of GET /api/v1/filters.
 std::string FiltersJson(const FilterChoices& choices);

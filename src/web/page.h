@@ -19,6 +19,8 @@ struct PageInput {
   const FilterChoices& choices;
   std::vector<std::string> errors;  // e.g. "from_date: '2025-02-30' is not a real day; ignored"
   std::optional<std::string> reload_error;  // last failed reload (serving older data)
+  const Breakdown* breakdown = nullptr;        // the table below the cards, when shown
+  const BreakdownRequest* breakdown_request = nullptr;
 };
 
 std::string RenderOverallPage(const PageInput& input);

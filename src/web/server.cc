@@ -683,9 +683,18 @@ int Serve(const ServerOptions& options) {
                  initial.error().message.c_str());
     return 1;
   }
+  std::shared_ptr<SettingsStore> settings = MakeMemorySettings();
+  if (!options.settings_path.empty()) {
+    auto opened = OpenSettingsFile(options.settings_path);
+    if (!opened) {
+      std::fprintf(stderr, "keeta: %s\n", opened.error().message.c_str());
+      return 1;
+    }
+    settings = std::move(*opened);
+  }
   auto holder = std::make_shared<DatasetHolder>(std::move(*initial));
-  const auto handler =
-      std::make_shared<const Handler>(holder, HandlerOptions{.enable_cache = options.cache});
+  const auto handler = std::make_shared<const Handler>(
+      holder, HandlerOptions{.enable_cache = options.cache, .settings = settings});
 
   // Signals first, so a SIGINT/SIGTERM arriving during start-up is not lost.
   net::io_context signal_ioc;

@@ -31,6 +31,7 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};  // keep-alive connections idle longer are closed
   std::chrono::seconds shutdown_grace{10};  // on stop, in-flight requests get this long
   bool access_log = true;                // one stdout line per request
+  std::string settings_path;             // targets and weighting (JSON); "" = none
   // Live dashboards (kLivePath): at most this many WebSocket connections (each also counts
   // towards max_connections); a peer silent for live_idle_timeout is pinged, and dropped
   // when it stays silent as long again.

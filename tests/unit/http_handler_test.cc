@@ -20,6 +20,7 @@
 
 #include "core/dataset.h"
 #include "store/dataset_holder.h"
+#include "store/settings.h"
 #include "test_data.h"
 #include "web/assets.h"
 #include "web/query_string.h"
@@ -213,6 +214,100 @@ TEST_F(HandlerTest, KpisApiAnswersTheFilter) {
   for (int d = 10; d < kDays; ++d) expected += 10 + d;
   EXPECT_EQ(body["kpis"][0]["value"], expected);
   EXPECT_EQ(body["data"]["rows_loaded"], kDays * 4);
+}
+
+TEST_F(HandlerTest, KpisApiComparesWithThePreviousPeriodAndBucketsTrends) {
+  const json body = ParseJson(Get("/api/v1/kpis?agent=Ahmed&from_date=2025-01-16&granularity=week"));
+  EXPECT_EQ(body["granularity"], "week");
+  EXPECT_EQ(body["period"], json({{"from_date", "2025-01-16"}, {"to_date", "2025-01-30"}}));
+  EXPECT_EQ(body["previous_period"],
+            json({{"from_date", "2025-01-01"}, {"to_date", "2025-01-15"}, {"rows", 15}}));
+  const json& chats = body["kpis"][0];
+  int now = 0, before = 0;
+  for (int d = 15; d < kDays; ++d) now += 10 + d;
+  for (int d = 0; d < 15; ++d) before += 10 + d;
+  EXPECT_EQ(chats["value"], now);
+  EXPECT_EQ(chats["previous"], before);
+  EXPECT_EQ(chats["change"], now - before);
+  EXPECT_NEAR(chats["change_pct"].get<double>(), 100.0 * (now - before) / before, 1e-9);
+  EXPECT_TRUE(chats["target"].is_null());
+  EXPECT_TRUE(chats["status"].is_null());
+  // Weeks of 2025-01-16..30 begin on Mondays 01-13, 01-20, 01-27.
+  ASSERT_EQ(chats["trend"].size(), 3u);
+  EXPECT_EQ(chats["trend"][0][0], "2025-01-13");
+  EXPECT_EQ(chats["trend"][2][0], "2025-01-27");
+  // Without dates there is no previous period.
+  const json plain = ParseJson(Get("/api/v1/kpis"));
+  EXPECT_TRUE(plain["previous_period"].is_null());
+  EXPECT_TRUE(plain["kpis"][0]["previous"].is_null());
+  EXPECT_EQ(plain["granularity"], "day");
+}
+
+TEST_F(HandlerTest, TargetsAndWeightingComeFromTheSettings) {
+  Settings settings;
+  settings.targets[2] = keeta::Target{TargetOp::kAtLeast, 85};  // csat is 88 everywhere
+  settings.targets[1] = keeta::Target{TargetOp::kAtMost, 30};   // response time is 30.5
+  auto store = MakeMemorySettings(settings);
+  const Handler handler(holder_, HandlerOptions{.settings = store});
+  json body = json::parse(handler.Handle(MakeRequest("/api/v1/kpis")).body());
+  EXPECT_EQ(body["kpis"][2]["target"], json({{"op", ">="}, {"value", 85}}));
+  EXPECT_EQ(body["kpis"][2]["status"], "met");
+  EXPECT_EQ(body["kpis"][1]["status"], "missed");
+  EXPECT_EQ(body["kpis"][2]["weighted"], false);
+  // A change of settings is seen at once, cache or not.
+  ASSERT_TRUE(store->Update([](Settings& s) {
+                     s.targets[2] = keeta::Target{TargetOp::kAtLeast, 90};
+                     s.weighted[2] = true;
+                   }).ok());
+  body = json::parse(handler.Handle(MakeRequest("/api/v1/kpis")).body());
+  EXPECT_EQ(body["kpis"][2]["status"], "missed");
+  EXPECT_EQ(body["kpis"][2]["weighted"], true);
+  body = json::parse(handler.Handle(MakeRequest("/api/v1/kpis?weight_by=none")).body());
+  EXPECT_EQ(body["kpis"][2]["weighted"], false);
+}
+
+TEST_F(HandlerTest, BreakdownApiListsSortsAndPagesPeople) {
+  json body = ParseJson(Get("/api/v1/breakdown?by=agent&supervisor=Sara"));
+  EXPECT_EQ(body["by"], "agent");
+  EXPECT_EQ(body["total"], 2);
+  ASSERT_EQ(body["rows"].size(), 2u);
+  // Default: total_chats descending; Badr (a = 1) has one more chat than Ahmed every day.
+  EXPECT_EQ(body["rows"][0]["name"], "Badr");
+  EXPECT_EQ(body["rows"][0]["rows"], kDays);
+  EXPECT_EQ(body["rows"][1]["name"], "Ahmed");
+  EXPECT_EQ(body["rows"][0]["kpis"].size(), 10u);
+  EXPECT_EQ(body["rows"][0]["kpis"]["csat"], 88);
+  body = ParseJson(Get("/api/v1/breakdown?by=team_leader&sort=name&order=desc&limit=1&offset=1"));
+  EXPECT_EQ(body["total"], 2);
+  ASSERT_EQ(body["rows"].size(), 1u);
+  EXPECT_EQ(body["rows"][0]["name"], "Omar");
+  body = ParseJson(Get("/api/v1/breakdown?q=ca"));
+  ASSERT_EQ(body["rows"].size(), 1u);
+  EXPECT_EQ(body["rows"][0]["name"], "Carla");
+  ExpectApiError(Get("/api/v1/breakdown?by=team"), http::status::bad_request,
+                 "invalid_parameter", "by");
+  ExpectApiError(Get("/api/v1/breakdown?limit=0"), http::status::bad_request,
+                 "invalid_parameter", "limit");
+  ExpectApiError(Get("/api/v1/kpis?granularity=year"), http::status::bad_request,
+                 "invalid_parameter", "granularity");
+  ExpectApiError(Get("/api/v1/breakdown?from_date=2025-02-30"), http::status::bad_request,
+                 "invalid_date", "from_date");
+}
+
+TEST_F(HandlerTest, EveryViewParameterIsPartOfTheCacheKey) {
+  // Same filter, different shapes: each answer must be its own, in either request order.
+  const std::vector<std::string> targets{
+      "/api/v1/kpis?granularity=day", "/api/v1/kpis?granularity=month",
+      "/api/v1/kpis?weight_by=total_chats", "/api/v1/breakdown?by=agent",
+      "/api/v1/breakdown?by=supervisor", "/api/v1/breakdown?sort=name",
+      "/api/v1/breakdown?order=asc", "/api/v1/breakdown?limit=1", "/api/v1/breakdown?offset=1",
+      "/api/v1/breakdown?q=a"};
+  const Handler uncached(holder_, HandlerOptions{.enable_cache = false});
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& target : targets) {
+      EXPECT_EQ(Get(target).body(), uncached.Handle(MakeRequest(target)).body()) << target;
+    }
+  }
 }
 
 TEST_F(HandlerTest, RepeatedParametersAreAlternatives) {

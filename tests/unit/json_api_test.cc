@@ -72,7 +72,8 @@ TEST(KpisJsonTest, HasExactlyTheDocumentedShape) {
   filter.from = ParseIsoDay("2025-01-01");
   const Answer a = Kpis(kFullCsv, filter);
   const json& body = a.body;
-  EXPECT_EQ(Keys(body), (std::set<std::string>{"filters", "rows", "kpis", "data"}));
+  EXPECT_EQ(Keys(body), (std::set<std::string>{"filters", "rows", "granularity", "period",
+                                                "previous_period", "kpis", "data"}));
   EXPECT_EQ(Keys(body["filters"]), (std::set<std::string>{"agent", "team_leader", "supervisor",
                                                            "from_date", "to_date"}));
   EXPECT_EQ(body["filters"]["agent"], json::array({"Ahmed"}));
@@ -85,7 +86,9 @@ TEST(KpisJsonTest, HasExactlyTheDocumentedShape) {
   ASSERT_EQ(body["kpis"].size(), kKpiCount);
   for (std::size_t k = 0; k < kKpiCount; ++k) {
     const json& kpi = body["kpis"][k];
-    EXPECT_EQ(Keys(kpi), (std::set<std::string>{"id", "label", "unit", "value", "trend"}));
+    EXPECT_EQ(Keys(kpi), (std::set<std::string>{"id", "label", "unit", "value", "weighted",
+                                                 "previous", "change", "change_pct", "target",
+                                                 "status", "trend"}));
     EXPECT_EQ(kpi["id"], std::string(kKpis[k].id));
     EXPECT_EQ(kpi["label"], std::string(kKpis[k].label));
     EXPECT_EQ(kpi["unit"], std::string(kKpis[k].unit));
