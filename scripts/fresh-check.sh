@@ -110,11 +110,14 @@ cat "$run_out" >>"$log"
 say "make run: $run_result after $run_secs s"
 
 t0=$SECONDS
+test_out=$root.test.log
 set +e
-in_root bash -c 'cd /root/keeta && make test' >>"$log" 2>&1
+in_root bash -c 'cd /root/keeta && make test' >"$test_out" 2>&1
 test_status=$?
 set -e
 test_secs=$((SECONDS - t0))
-say "make test: exit $test_status after $test_secs s ($(grep -E 'make test: all suites passed|tests passed|^# (pass|fail)' "$log" | tr '\n' ' '))"
+cat "$test_out" >>"$log"
+summary=$(grep -E 'tests passed|^# (pass|fail) |all suites passed' "$test_out" | tr '\n' ';')
+say "make test: exit $test_status after $test_secs s ($summary)"
 say "node in the root: $(in_root node --version 2>/dev/null || echo none); packages: $(in_root dpkg-query -W -f='.' | wc -c)"
 [[ $run_result == ok* && $test_status -eq 0 ]]
