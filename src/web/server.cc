@@ -34,6 +34,7 @@
 
 #include "store/data_source.h"
 #include "store/dataset_holder.h"
+#include "store/file_watcher.h"
 #include "web/query_string.h"
 
 namespace keeta::web {
@@ -349,6 +350,7 @@ class LiveSession final : public Connection,
 
  private:
   static constexpr std::size_t kMaxClientMessage = 4096;
+  static constexpr std::chrono::seconds kCloseTimeout{1};
 
   void OnAccept(beast::error_code ec) {
     if (spdlog::logger* log = server_.log()) {
@@ -405,6 +407,11 @@ class LiveSession final : public Connection,
     if (closing_ || ended_) return;
     closing_ = true;
     waiting_ = {};
+    // A peer that does not answer the close frame promptly is not waited for.
+    websocket::stream_base::timeout timeouts{};
+    ws_.get_option(timeouts);
+    timeouts.handshake_timeout = kCloseTimeout;
+    ws_.set_option(timeouts);
     ws_.async_close(websocket::close_reason(websocket::close_code::going_away),
                     [self = shared_from_this()](beast::error_code) {});
   }
@@ -607,15 +614,30 @@ void Server::Wait() { impl_->core->Join(); }
 
 namespace {
 
-// The server's background chores until stopped: polls the source and publishes new
-// snapshots (a failed reload keeps the last good data; the holder records the error and
-// the page shows it), and flushes the log's stdout buffer every second.
+// The server's background chores until stopped: reloads the source when it changes and
+// publishes new snapshots (a failed reload keeps the last good data; the holder records the
+// error and the page shows it), and flushes the log's stdout buffer every second.
+//
+// A change is noticed through inotify (FileWatcher) at once: after the events stop for
+// kDebounce (or kMaxDebounce after the first, for a writer that never pauses) the source is
+// looked at, and again at that cadence while it settles, so a complete new version (the
+// source's rule) is loaded within a few debounce periods. Looking every `interval` stays as
+// a safety net (filesystems without inotify, e.g. NFS; retries after transient errors).
 // Thread-safety: owns one thread; the source is only ever used from it once started.
 class Housekeeper {
  public:
   Housekeeper(DataSource& source, DatasetHolder& holder, std::chrono::milliseconds interval,
-              spdlog::logger& log)
+              const std::string& watch_path, spdlog::logger& log)
       : source_(source), holder_(holder), interval_(interval), log_(log) {
+    if (interval_.count() > 0 && !watch_path.empty()) {
+      auto watcher = FileWatcher::Create(watch_path);
+      if (watcher) {
+        watcher_ = std::move(*watcher);
+      } else {
+        log_.warn("not watching for changes ({}); looking every {} ms instead",
+                  watcher.error().message, interval_.count());
+      }
+    }
     thread_ = std::thread([this] { Loop(); });
   }
   ~Housekeeper() {
@@ -624,30 +646,73 @@ class Housekeeper {
       done_ = true;
     }
     cv_.notify_all();
+    if (watcher_) watcher_->Wake();
     thread_.join();
   }
 
  private:
   static constexpr std::chrono::milliseconds kFlushInterval{1000};
+  static constexpr std::chrono::milliseconds kDebounce{10};
+  static constexpr std::chrono::milliseconds kMaxDebounce{100};
+  static constexpr int kSettleLooks = 20;  // looks at the debounce cadence after a change
+
+  bool Done() {
+    std::lock_guard lock(mu_);
+    return done_;
+  }
+
+  // Waits up to `timeout` for a change (true) or the end (done_).
+  bool WaitForChange(std::chrono::milliseconds timeout) {
+    if (watcher_) return watcher_->Wait(timeout) == FileWatcher::Event::kChanged;
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [this] { return done_; });
+    return false;
+  }
 
   void Loop() {
     const bool reloads = interval_.count() > 0;
-    const auto tick = reloads ? std::min(interval_, kFlushInterval) : kFlushInterval;
-    auto next_reload = Clock::now() + interval_;
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, tick, [this] { return done_; })) {
-      lock.unlock();
-      if (reloads && Clock::now() >= next_reload) {
-        MaybeReload();
-        next_reload = Clock::now() + interval_;
+    auto next_look = Clock::now() + interval_;
+    auto next_flush = Clock::now() + kFlushInterval;
+    bool pending = false;           // a change event not yet looked at
+    Clock::time_point pending_since;  // when the first of them came
+    int settle_looks = 0;
+    while (!Done()) {
+      const auto now = Clock::now();
+      auto wake = next_flush;
+      if (reloads) wake = std::min(wake, next_look);
+      if (pending || settle_looks > 0) wake = std::min(wake, now + kDebounce);
+      const auto timeout = std::chrono::ceil<std::chrono::milliseconds>(
+          std::max(Clock::duration::zero(), wake - now));
+      const bool changed = WaitForChange(timeout);
+      if (Done()) break;
+      if (changed && reloads) {
+        if (!pending) pending_since = Clock::now();
+        pending = true;
+        if (Clock::now() - pending_since < kMaxDebounce) continue;  // let the writer finish
       }
-      log_.flush();
-      lock.lock();
+      if (pending || settle_looks > 0) {
+        // Quiet for kDebounce (or busy for kMaxDebounce): look; keep looking a while, as
+        // the source may want the new version to stay unchanged over several looks.
+        if (pending) settle_looks = kSettleLooks;
+        pending = false;
+        --settle_looks;
+        if (MaybeReload()) settle_looks = 0;
+        next_look = Clock::now() + interval_;
+      }
+      if (reloads && Clock::now() >= next_look) {
+        MaybeReload();
+        next_look = Clock::now() + interval_;
+      }
+      if (Clock::now() >= next_flush) {
+        log_.flush();
+        next_flush = Clock::now() + kFlushInterval;
+      }
     }
   }
 
-  void MaybeReload() {
-    if (!source_.MaybeChanged()) return;
+  // True when a load was attempted.
+  bool MaybeReload() {
+    if (!source_.MaybeChanged()) return false;
     const auto started = Clock::now();
     auto loaded = source_.Load();
     const auto millis =
@@ -661,12 +726,14 @@ class Housekeeper {
                 source_.Describe(), loaded.error().message);
       holder_.RecordError(loaded.error().message);
     }
+    return true;
   }
 
   DataSource& source_;
   DatasetHolder& holder_;
   const std::chrono::milliseconds interval_;
   spdlog::logger& log_;
+  std::unique_ptr<FileWatcher> watcher_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool done_ = false;
@@ -716,7 +783,7 @@ int Serve(const ServerOptions& options) {
               HostPort(options.host, (*server)->port()).c_str());
   std::fflush(stdout);
 
-  Housekeeper housekeeper(*source, *holder, options.reload_interval, log);
+  Housekeeper housekeeper(*source, *holder, options.reload_interval, options.data_path, log);
   signals.async_wait([&](beast::error_code ec, int signal) {
     if (ec) return;
     log.info("signal {}: stopping (in-flight requests finish)", signal);

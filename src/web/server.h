@@ -22,7 +22,9 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 5000;
   unsigned threads = 0;                  // 0 = one per hardware thread
-  std::chrono::milliseconds reload_interval{2000};  // poll the source for changes; 0 = never
+  // Changes to the data file are seen at once (inotify); the file is also looked at this
+  // often, as a safety net where inotify does not work. 0 = never reload.
+  std::chrono::milliseconds reload_interval{2000};
   bool cache = true;                     // response cache per (snapshot, route, query)
   std::size_t max_connections = 4096;
   std::size_t header_limit = 16 * 1024;

@@ -451,5 +451,44 @@ TEST(LiveServeTest, RowsAppendedToTheFileReachAnOpenConnectionWithTheApisNumbers
   std::filesystem::remove(csv);
 }
 
+TEST(LiveServeTest, RenamesTruncationAndDeletionUnderARunningServer) {
+  const auto csv = test::TempCsv("keeta-live-replace", Csv(3));
+  // A long safety-net interval: what follows is seen through inotify.
+  test::Child child({KEETA_BINARY, "serve", "--data", csv.string(), "--host", "127.0.0.1",
+                     "--port", "0", "--reload-interval-ms", "600000"});
+  const unsigned short port = StartServe(child);
+  ASSERT_NE(port, 0);
+  WsClient client(port);
+  ASSERT_FALSE(client.Handshake("/api/v1/live"));
+  ASSERT_EQ(client.Next()["dashboard"]["rows"], 6);
+
+  // An atomic replacement (write a temporary file, rename it over the name).
+  const auto next = test::TempCsv("keeta-live-replace-next", Csv(5));
+  std::filesystem::rename(next, csv);
+  Json message = client.Next();
+  ASSERT_EQ(message["type"], "dashboard") << message;
+  EXPECT_EQ(message["dashboard"]["rows"], 10);
+
+  // Deleted: an error; the last good numbers stay valid.
+  std::filesystem::remove(csv);
+  message = client.Next();
+  ASSERT_EQ(message["type"], "error") << message;
+  EXPECT_EQ(Json::parse(HttpGet(port, "/api/v1/kpis").body())["rows"], 10);
+
+  // Back again: new numbers.
+  { std::ofstream(csv) << Csv(2); }
+  message = client.Next();
+  ASSERT_EQ(message["type"], "dashboard") << message;
+  EXPECT_EQ(message["dashboard"]["rows"], 4);
+
+  // Truncated to nothing: an error, not an empty dashboard.
+  std::filesystem::resize_file(csv, 0);
+  message = client.Next();
+  ASSERT_EQ(message["type"], "error") << message;
+  EXPECT_EQ(Json::parse(HttpGet(port, "/api/v1/kpis").body())["rows"], 4);
+  EXPECT_EQ(child.SignalAndWait(SIGTERM), 0);
+  std::filesystem::remove(csv);
+}
+
 }  // namespace
 }  // namespace keeta::web
