@@ -178,7 +178,7 @@ Response Handler::Handle(const Request& req) const {
   return res;
 }
 
-std::variant<Query, Response> Handler::LiveQuery(const Request& req) const {
+std::variant<LiveView, Response> Handler::LiveQuery(const Request& req) const {
   const Target target = SplitTarget(req.target());
   Response res;
   res.version(req.version());
@@ -189,14 +189,32 @@ std::variant<Query, Response> Handler::LiveQuery(const Request& req) const {
   if (!params) {
     SetError(res, target.path, http::status::bad_request, "invalid_query",
              params.error().message, params.error().param);
-  } else if (auto built = impl_->BuildQuery(req, *params, nullptr); !built) {
+    res.prepare_payload();
+    return res;
+  }
+  auto built = impl_->BuildQuery(req, *params, nullptr);
+  if (!built) {
     SetError(res, target.path, http::status::bad_request, "invalid_date",
              built.error().message, built.error().param);
-  } else {
-    return std::move(*built);
+    res.prepare_payload();
+    return res;
   }
-  res.prepare_payload();
-  return res;
+  // Shaped as /api/v1/kpis shapes it for the same parameters.
+  const SettingsStore::Snapshot settings = impl_->settings->Current();
+  DashboardOptions defaults;
+  defaults.targets = settings.settings->targets;
+  defaults.weighted = settings.settings->weighted;
+  auto options = ParseDashboardOptions(*params, defaults);
+  if (!options) {
+    SetError(res, target.path, http::status::bad_request, "invalid_parameter",
+             options.error().message, options.error().param);
+    res.prepare_payload();
+    return res;
+  }
+  LiveView view{std::move(*built), std::move(*options), {}};
+  view.options_key = fmt::format("settings={}", settings.version);
+  AppendOptionsKey(view.options_key, view.options);
+  return view;
 }
 
 void Handler::Impl::Route(const Request& req, std::string_view path, std::string_view query,

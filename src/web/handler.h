@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "core/query.h"
+#include "web/live_hub.h"
 
 #include "store/dataset_holder.h"
 #include "store/settings.h"
@@ -39,10 +40,10 @@ class Handler {
 
   Response Handle(const Request& request) const;
 
-  // For a WebSocket upgrade to kLivePath: the Query the connection subscribes with (its
-  // filters and the requester's scope, built as the HTTP data routes build theirs), or the
-  // response refusing it (a bad filter; later, not signed in).
-  std::variant<Query, Response> LiveQuery(const Request& request) const;
+  // For a WebSocket upgrade to kLivePath: the view the connection subscribes to (its Query,
+  // built as the HTTP data routes build theirs, and the /api/v1/kpis options), or the
+  // response refusing it (a bad parameter; not signed in).
+  std::variant<LiveView, Response> LiveQuery(const Request& request) const;
 
  private:
   struct Impl;

@@ -15,12 +15,14 @@ namespace {
 std::uint64_t DashboardSequence(const DatasetHolder::State& s) { return 2 * s.changes; }
 std::uint64_t ErrorSequence(const DatasetHolder::State& s) { return 2 * s.changes + 1; }
 
-// Identifies a view: the canonical filter and the scope.
-std::string ViewKey(const Query& query) {
-  std::string key = query.filter.CanonicalKey();
+// Identifies a view: the canonical filter, the scope and the options.
+std::string ViewKey(const LiveView& view) {
+  std::string key = view.query.filter.CanonicalKey();
   key.push_back('\n');
-  key.push_back(static_cast<char>('0' + static_cast<int>(query.scope.role)));
-  key.append(query.scope.name);
+  key.push_back(static_cast<char>('0' + static_cast<int>(view.query.scope.role)));
+  key.append(view.query.scope.name);
+  key.push_back('\n');
+  key.append(view.options_key);
   return key;
 }
 
@@ -76,18 +78,18 @@ std::uint64_t LiveHub::computations() const {
   return computations_;
 }
 
-LiveHub::Message LiveHub::Render(const DatasetHolder::State& state, const Query& query) {
-  auto text = std::make_shared<const std::string>(
-      LiveDashboardJson(state.generation, KpisBody(*state.dataset, query)));
+LiveHub::Message LiveHub::Render(const DatasetHolder::State& state, const LiveView& view) {
+  auto text = std::make_shared<const std::string>(LiveDashboardJson(
+      state.generation, KpisBody(*state.dataset, view.query, view.options)));
   return Message{DashboardSequence(state), std::move(text)};
 }
 
-bool LiveHub::Subscribe(const std::shared_ptr<Subscriber>& subscriber, const Query& query) {
-  std::string key = ViewKey(query);
+bool LiveHub::Subscribe(const std::shared_ptr<Subscriber>& subscriber, const LiveView& wanted) {
+  std::string key = ViewKey(wanted);
   {
     std::lock_guard lock(mu_);
     if (view_of_.size() >= max_subscribers_) return false;
-    View& view = views_.try_emplace(key, View{query, {}, 0, {}}).first->second;
+    View& view = views_.try_emplace(key, View{wanted, {}, 0, {}}).first->second;
     view.members.emplace(subscriber.get(), subscriber);
     view_of_.emplace(subscriber.get(), key);
   }
@@ -104,7 +106,7 @@ bool LiveHub::Subscribe(const std::shared_ptr<Subscriber>& subscriber, const Que
     }
   }
   if (message.text == nullptr) {
-    message = Render(state, query);
+    message = Render(state, wanted);
     std::lock_guard lock(mu_);
     ++computations_;
     auto it = views_.find(key);
@@ -145,7 +147,7 @@ void LiveHub::Run(DatasetHolder::State last, std::stop_token stop) {
 void LiveHub::FanOut(const DatasetHolder::State& state, bool new_snapshot) {
   struct Work {
     std::string key;
-    Query query;
+    LiveView view;
     Message message;
   };
   std::vector<Work> work;
@@ -155,7 +157,7 @@ void LiveHub::FanOut(const DatasetHolder::State& state, bool new_snapshot) {
     if (new_snapshot) {
       work.reserve(views_.size());
       for (const auto& [key, view] : views_) {
-        if (view.generation < state.generation) work.push_back(Work{key, view.query, {}});
+        if (view.generation < state.generation) work.push_back(Work{key, view.view, {}});
       }
     }
   }
@@ -167,7 +169,7 @@ void LiveHub::FanOut(const DatasetHolder::State& state, bool new_snapshot) {
     std::atomic<std::size_t> next{0};
     auto compute = [&] {
       for (std::size_t i; (i = next.fetch_add(1)) < work.size();) {
-        work[i].message = Render(state, work[i].query);
+        work[i].message = Render(state, work[i].view);
       }
     };
     std::vector<std::jthread> helpers;

@@ -17,10 +17,19 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/dashboard.h"
 #include "core/query.h"
 #include "store/dataset_holder.h"
 
 namespace keeta::web {
+
+// What one live connection watches: its Query (filters and scope) and how its dashboard is
+// shaped (the /api/v1/kpis parameters with the settings applied, taken at the upgrade).
+struct LiveView {
+  Query query;
+  DashboardOptions options;
+  std::string options_key;  // identifies `options` (with the query, the view's identity)
+};
 
 class LiveHub {
  public:
@@ -44,20 +53,20 @@ class LiveHub {
   LiveHub(const LiveHub&) = delete;
   LiveHub& operator=(const LiveHub&) = delete;
 
-  // Adds a subscriber for `query` and delivers the current dashboard (and the current
+  // Adds a subscriber for `view` and delivers the current dashboard (and the current
   // reload error, if any) at once. False when max_subscribers are already subscribed.
-  bool Subscribe(const std::shared_ptr<Subscriber>& subscriber, const Query& query);
+  bool Subscribe(const std::shared_ptr<Subscriber>& subscriber, const LiveView& view);
   void Unsubscribe(const Subscriber* subscriber);
 
   bool full() const;
   std::size_t subscribers() const;
-  std::size_t views() const;  // distinct (filters, scope) subscribed to
+  std::size_t views() const;  // distinct (filters, scope, options) subscribed to
   // Dashboards computed since start (each view once per snapshot; for tests and metrics).
   std::uint64_t computations() const;
 
  private:
   struct View {
-    Query query;
+    LiveView view;
     std::unordered_map<const Subscriber*, std::weak_ptr<Subscriber>> members;
     std::uint64_t generation = 0;  // of `message`; 0 = none yet
     Message message;
@@ -65,7 +74,7 @@ class LiveHub {
 
   void Run(DatasetHolder::State last, std::stop_token stop);
   void FanOut(const DatasetHolder::State& state, bool new_snapshot);
-  Message Render(const DatasetHolder::State& state, const Query& query);
+  Message Render(const DatasetHolder::State& state, const LiveView& view);
 
   const std::shared_ptr<DatasetHolder> data_;
   const std::size_t max_subscribers_;

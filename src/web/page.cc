@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "core/kpi_registry.h"
+#include "core/periods.h"
 #include "web/embedded_files.h"
 #include "web/html_template.h"
 #include "web/json_text.h"
@@ -471,7 +472,9 @@ void AppendCards(std::string& out, const Dashboard& dashboard) {
 // The trends once, as JSON for app.js: {"days": [...], "kpis": [{"id", "label", "unit",
 // "format", "values": [...]}]}. Values are rounded as displayed; null = no value.
 void AppendKpiData(std::string& out, const Dashboard& dashboard) {
-  out.append("{\"days\":[");
+  out.append("{\"granularity\":\"");
+  out.append(GranularityName(dashboard.granularity));
+  out.append("\",\"days\":[");
   for (std::size_t i = 0; i < dashboard.days.size(); ++i) {
     if (i > 0) out.push_back(',');
     out.push_back('"');

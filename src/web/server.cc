@@ -311,10 +311,10 @@ class LiveSession final : public Connection,
                           public LiveHub::Subscriber,
                           public std::enable_shared_from_this<LiveSession> {
  public:
-  LiveSession(tcp::socket&& socket, ServerCore& server, Query query, Request request)
+  LiveSession(tcp::socket&& socket, ServerCore& server, LiveView view, Request request)
       : ws_(std::move(socket)),
         server_(server),
-        query_(std::move(query)),
+        view_(std::move(view)),
         request_(std::move(request)) {}
   ~LiveSession() override {
     server_.live().hub->Unsubscribe(this);
@@ -360,7 +360,7 @@ class LiveSession final : public Connection,
     request_ = {};
     if (ec) return;
     if (server_.stopping()) return Close();
-    if (!server_.live().hub->Subscribe(shared_from_this(), query_)) {
+    if (!server_.live().hub->Subscribe(shared_from_this(), view_)) {
       closing_ = true;  // the cap was reached meanwhile
       ws_.async_close(websocket::close_reason(websocket::close_code::try_again_later),
                       [self = shared_from_this()](beast::error_code) {});
@@ -427,7 +427,7 @@ class LiveSession final : public Connection,
 
   websocket::stream<beast::tcp_stream> ws_;
   ServerCore& server_;
-  const Query query_;
+  const LiveView view_;
   Request request_;  // the upgrade request, until the handshake is done
   beast::flat_buffer incoming_;
   LiveHub::Message in_flight_;
@@ -440,7 +440,7 @@ class LiveSession final : public Connection,
 
 void Session::Upgrade() {
   const LiveEndpoint& live = server_.live();
-  std::variant<Query, Response> admitted = live.admit(request_);
+  std::variant<LiveView, Response> admitted = live.admit(request_);
   if (auto* refusal = std::get_if<Response>(&admitted)) return Send(std::move(*refusal));
   if (server_.stopping() || live.hub->full()) {
     Response busy = PlainResponse(http::status::service_unavailable, "too many live connections\n");
@@ -449,7 +449,7 @@ void Session::Upgrade() {
   }
   reading_ = false;
   std::make_shared<LiveSession>(stream_.release_socket(), server_,
-                                std::move(std::get<Query>(admitted)), std::move(request_))
+                                std::move(std::get<LiveView>(admitted)), std::move(request_))
       ->Start();
 }
 

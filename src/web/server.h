@@ -51,10 +51,10 @@ int Serve(const ServerOptions& options);
 using RequestHandler = std::function<Response(const Request&)>;
 
 // The live dashboard WebSocket: `admit` turns an upgrade request into the connection's
-// Query or a refusal (Handler::LiveQuery in production); `hub` feeds the connections.
+// LiveView or a refusal (Handler::LiveQuery in production); `hub` feeds the connections.
 // Without a hub, upgrade requests go to the RequestHandler like any other request.
 struct LiveEndpoint {
-  std::function<std::variant<Query, Response>(const Request&)> admit;
+  std::function<std::variant<LiveView, Response>(const Request&)> admit;
   std::shared_ptr<LiveHub> hub;
 };
 

@@ -94,10 +94,10 @@ bool Eventually(const std::function<bool()>& done) {
   return done();
 }
 
-Query AgentQuery(std::string_view agent) {
-  Query q;
-  q.filter.AddName(Dimension::kAgent, agent);
-  return q;
+LiveView AgentView(std::string_view agent) {
+  LiveView view;
+  view.query.filter.AddName(Dimension::kAgent, agent);
+  return view;
 }
 
 // ---- the hub, without sockets ---------------------------------------------------------------
@@ -124,7 +124,7 @@ TEST(LiveHubTest, SubscribingDeliversTheCurrentDashboardForTheQuery) {
   auto holder = std::make_shared<DatasetHolder>(test::DatasetFromCsv(Csv(3)));
   LiveHub hub(holder, 10);
   auto recorder = std::make_shared<Recorder>();
-  ASSERT_TRUE(hub.Subscribe(recorder, AgentQuery("Ahmed")));
+  ASSERT_TRUE(hub.Subscribe(recorder, AgentView("Ahmed")));
   ASSERT_EQ(recorder->count(), 1u);
   const Json message = recorder->last();
   EXPECT_EQ(message["type"], "dashboard");
@@ -137,8 +137,8 @@ TEST(LiveHubTest, EachViewIsComputedOncePerSnapshotAndSharedByItsSubscribers) {
   auto holder = std::make_shared<DatasetHolder>(test::DatasetFromCsv(Csv(3)));
   LiveHub hub(holder, 100);
   std::vector<std::shared_ptr<Recorder>> ahmed(5), badr(5);
-  for (auto& r : ahmed) ASSERT_TRUE(hub.Subscribe(r = std::make_shared<Recorder>(), AgentQuery("Ahmed")));
-  for (auto& r : badr) ASSERT_TRUE(hub.Subscribe(r = std::make_shared<Recorder>(), AgentQuery("Badr")));
+  for (auto& r : ahmed) ASSERT_TRUE(hub.Subscribe(r = std::make_shared<Recorder>(), AgentView("Ahmed")));
+  for (auto& r : badr) ASSERT_TRUE(hub.Subscribe(r = std::make_shared<Recorder>(), AgentView("Badr")));
   EXPECT_EQ(hub.views(), 2u);
   EXPECT_EQ(hub.computations(), 2u);  // the first subscriber of each view computed it
 
@@ -160,8 +160,8 @@ TEST(LiveHubTest, AFailedReloadReachesEverySubscriberAsAnErrorMessage) {
   LiveHub hub(holder, 10);
   auto a = std::make_shared<Recorder>();
   auto b = std::make_shared<Recorder>();
-  ASSERT_TRUE(hub.Subscribe(a, AgentQuery("Ahmed")));
-  ASSERT_TRUE(hub.Subscribe(b, Query{}));
+  ASSERT_TRUE(hub.Subscribe(a, AgentView("Ahmed")));
+  ASSERT_TRUE(hub.Subscribe(b, LiveView{}));
   holder->RecordError("line 7: unterminated quote");
   ASSERT_TRUE(Eventually([&] { return a->count() == 2 && b->count() == 2; }));
   for (const auto& r : {a, b}) {
@@ -175,7 +175,7 @@ TEST(LiveHubTest, AFailedReloadReachesEverySubscriberAsAnErrorMessage) {
 
   // A newcomer gets the last good dashboard, then the error.
   auto late = std::make_shared<Recorder>();
-  ASSERT_TRUE(hub.Subscribe(late, Query{}));
+  ASSERT_TRUE(hub.Subscribe(late, LiveView{}));
   ASSERT_EQ(late->count(), 2u);
   EXPECT_EQ(Json::parse(*late->messages()[0].text)["type"], "dashboard");
   EXPECT_EQ(late->last()["type"], "error");
@@ -187,14 +187,14 @@ TEST(LiveHubTest, SubscribersBeyondTheCapAreRefusedAndLeavingFreesASlot) {
   auto a = std::make_shared<Recorder>();
   auto b = std::make_shared<Recorder>();
   auto c = std::make_shared<Recorder>();
-  EXPECT_TRUE(hub.Subscribe(a, Query{}));
-  EXPECT_TRUE(hub.Subscribe(b, Query{}));
+  EXPECT_TRUE(hub.Subscribe(a, LiveView{}));
+  EXPECT_TRUE(hub.Subscribe(b, LiveView{}));
   EXPECT_TRUE(hub.full());
-  EXPECT_FALSE(hub.Subscribe(c, Query{}));
+  EXPECT_FALSE(hub.Subscribe(c, LiveView{}));
   EXPECT_EQ(c->count(), 0u);
   hub.Unsubscribe(a.get());
   EXPECT_EQ(hub.subscribers(), 1u);
-  EXPECT_TRUE(hub.Subscribe(c, Query{}));
+  EXPECT_TRUE(hub.Subscribe(c, LiveView{}));
 }
 
 TEST(DatasetHolderTest, WaitForChangeWakesOnPublishAndOnStop) {
@@ -321,6 +321,22 @@ TEST(LiveServerTest, ConnectThenEveryNewSnapshotSendsTheSameNumbersAsTheApi) {
   Json error = client.Next();
   EXPECT_EQ(error["type"], "error");
   EXPECT_EQ(error["error"]["message"], "broken file");
+}
+
+TEST(LiveServerTest, TheKpisOptionsShapeTheMessagesAsTheyShapeTheApi) {
+  LiveServer server(LiveServer::Options(), 60);
+  WsClient weekly(server.port());
+  ASSERT_FALSE(weekly.Handshake("/api/v1/live?granularity=week"));
+  WsClient daily(server.port());
+  ASSERT_FALSE(daily.Handshake("/api/v1/live"));
+  const Json week = weekly.Next();
+  const Json day = daily.Next();
+  EXPECT_EQ(week["dashboard"], Json::parse(server.Api("/api/v1/kpis?granularity=week")));
+  EXPECT_EQ(day["dashboard"], Json::parse(server.Api("/api/v1/kpis")));
+  EXPECT_LT(week["dashboard"]["kpis"][0]["trend"].size(), day["dashboard"]["kpis"][0]["trend"].size());
+  EXPECT_EQ(server.hub().views(), 2u);
+  EXPECT_EQ(RawUpgrade(server.port(), "/api/v1/live?granularity=fortnight").result(),
+            http::status::bad_request);
 }
 
 TEST(LiveServerTest, ABadFilterRefusesTheUpgradeWithTheApiError) {

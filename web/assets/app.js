@@ -400,6 +400,9 @@
     // in the pickers do not count).
     const params = new URLSearchParams(new FormData(form));
     for (const key of ['from_date', 'to_date']) if (params.get(key) === '') params.delete(key);
+    // Trend buckets as the page shows them (it picks weeks or months for long ranges).
+    const granularity = (readKpiData() || {}).granularity;
+    if (granularity && !params.has('granularity')) params.set('granularity', granularity);
     const query = params.toString();
     const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host +
       '/api/v1/live' + (query ? '?' + query : '');
