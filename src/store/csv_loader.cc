@@ -319,6 +319,8 @@ class CsvParser {
 
   // After the last Feed: applies whole-column rules and hands over the result.
   Result<CsvTable> Finish();
+  // The same for the rows fed so far, leaving the parser ready for more (a copy).
+  Result<CsvTable> Snapshot() const;
 
  private:
   enum class Split { kRow, kBlank, kNeedMore, kEnd, kError };
@@ -551,6 +553,11 @@ Result<CsvTable> CsvParser::Finish() {
   return builder_.Finish(source_);
 }
 
+Result<CsvTable> CsvParser::Snapshot() const {
+  if (!have_header_) return MakeError("empty file: no header line");
+  return builder_.Copy(source_);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -709,29 +716,35 @@ Error OutOfMemory(std::string_view source) {
   return Error{fmt::format("{}: too large to load: out of memory", source), ""};
 }
 
-Result<CsvTable> ReadFile(const std::string& path) {
+// Opens `path` for reading: the descriptor and the file's size (0 when not a regular file).
+Result<std::pair<int, std::size_t>> OpenForReading(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error{fmt::format("cannot open '{}': {}", path, ErrnoText(errno)), ""};
-  FdCloser closer(fd);
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    return Error{fmt::format("cannot open '{}': {}", path, ErrnoText(errno)), ""};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    const int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    ::close(fd);
+    return Error{fmt::format("cannot open '{}': {}", path, ErrnoText(err)), ""};
   }
-  if (S_ISDIR(st.st_mode)) {
-    return Error{fmt::format("cannot open '{}': {}", path, ErrnoText(EISDIR)), ""};
-  }
-  const std::size_t size_hint = S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0;
-#ifdef POSIX_FADV_SEQUENTIAL
-  if (S_ISREG(st.st_mode)) (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
+  return std::pair{fd, S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0};
+}
 
-  CsvParser parser(path, size_hint);
-  // One reused buffer; it only grows for a line longer than itself.
+// What FeedLines read: bytes taken by whole lines, and what followed the last line break.
+struct FedLines {
+  std::uint64_t consumed = 0;
+  std::string rest;
+};
+
+// Feeds `fd`, from its current offset to its end, to the parser, in pieces through one
+// reused buffer (it only grows for a line longer than itself); the bytes after the last
+// complete line are returned unparsed.
+Result<FedLines> FeedLines(CsvParser& parser, int fd, const std::string& path) {
   std::unique_ptr<char[]> buffer(new char[kReadChunk]);
   std::size_t capacity = kReadChunk;
   std::size_t filled = 0;
+  FedLines fed;
   bool eof = false;
-  while (true) {
+  while (!eof) {
     while (!eof && filled < capacity) {
       const ssize_t n = ::read(fd, buffer.get() + filled, capacity - filled);
       if (n < 0) {
@@ -744,11 +757,11 @@ Result<CsvTable> ReadFile(const std::string& path) {
         filled += static_cast<std::size_t>(n);
       }
     }
-    Result<std::size_t> consumed = parser.Feed(buffer.get(), filled, eof);
+    Result<std::size_t> consumed = parser.Feed(buffer.get(), filled, /*at_eof=*/false);
     if (!consumed) return consumed.error();
-    if (eof) break;
     const std::size_t used = *consumed;
-    if (used == 0 && filled == capacity) {
+    fed.consumed += used;
+    if (used == 0 && filled == capacity && !eof) {
       std::unique_ptr<char[]> bigger(new char[capacity * 2]);
       std::memcpy(bigger.get(), buffer.get(), filled);
       buffer = std::move(bigger);
@@ -758,7 +771,38 @@ Result<CsvTable> ReadFile(const std::string& path) {
     std::memmove(buffer.get(), buffer.get() + used, filled - used);
     filled -= used;
   }
+  fed.rest.assign(buffer.get(), filled);
+  return fed;
+}
+
+Result<CsvTable> ReadFile(const std::string& path) {
+  auto opened = OpenForReading(path);
+  if (!opened) return opened.error();
+  const auto [fd, size_hint] = *opened;
+  FdCloser closer(fd);
+#ifdef POSIX_FADV_SEQUENTIAL
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+  CsvParser parser(path, size_hint);
+  auto fed = FeedLines(parser, fd, path);
+  if (!fed) return fed.error();
+  Result<std::size_t> last = parser.Feed(fed->rest.data(), fed->rest.size(), /*at_eof=*/true);
+  if (!last) return last.error();
   return parser.Finish();
+}
+
+// Bytes [offset, offset + size) of an open file; shorter when the file is.
+std::string ReadAt(int fd, std::uint64_t offset, std::size_t size) {
+  std::string out(size, '\0');
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = ::pread(fd, out.data() + got, size - got, static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
+  return out;
 }
 
 }  // namespace
@@ -780,6 +824,87 @@ Result<CsvTable> ReadCsvFile(const std::string& path) {
   } catch (const std::bad_alloc&) {
     return OutOfMemory(path);
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// AppendableCsv (csv_loader.h).
+
+struct AppendableCsv::State {
+  explicit State(const std::string& path, std::size_t size_hint) : parser(path, size_hint) {}
+  CsvParser parser;
+  std::uint64_t offset = 0;  // bytes parsed: the file's size at the last read
+  std::string head;          // the file's first bytes and the last ones before `offset`,
+  std::string tail;          // to tell an append from a rewrite
+};
+
+AppendableCsv::AppendableCsv(std::string path) : path_(std::move(path)) {}
+AppendableCsv::~AppendableCsv() = default;
+
+bool AppendableCsv::can_append() const { return state_ != nullptr; }
+
+Result<CsvTable> AppendableCsv::Read() {
+  try {
+    if (state_ != nullptr) {
+      auto appended = ReadAppended();
+      if (appended) return appended;
+      state_.reset();  // not an append after all, or a bad tail: read everything anew
+    }
+    return ReadAll();
+  } catch (const std::bad_alloc&) {
+    state_.reset();
+    return OutOfMemory(path_);
+  }
+}
+
+Result<CsvTable> AppendableCsv::ReadAll() {
+  auto opened = OpenForReading(path_);
+  if (!opened) return opened.error();
+  const auto [fd, size_hint] = *opened;
+  FdCloser closer(fd);
+  auto state = std::make_unique<State>(path_, size_hint);
+  auto fed = FeedLines(state->parser, fd, path_);
+  if (!fed) return fed.error();
+  if (!fed->rest.empty()) {
+    // The last line has no line break: parse it as the file's end (as ReadCsvFile does);
+    // the parser is then finished, and a later change is read in full.
+    Result<std::size_t> last = state->parser.Feed(fed->rest.data(), fed->rest.size(), true);
+    if (!last) return last.error();
+    return state->parser.Finish();
+  }
+  state->offset = fed->consumed;
+  Result<CsvTable> table = state->parser.Snapshot();
+  if (!table) return table;
+  state->head = ReadAt(fd, 0, std::min<std::uint64_t>(kCheckBytes, state->offset));
+  const std::uint64_t tail_start = state->offset - std::min<std::uint64_t>(kCheckBytes, state->offset);
+  state->tail = ReadAt(fd, tail_start, static_cast<std::size_t>(state->offset - tail_start));
+  state_ = std::move(state);
+  return table;
+}
+
+Result<CsvTable> AppendableCsv::ReadAppended() {
+  auto opened = OpenForReading(path_);
+  if (!opened) return opened.error();
+  const auto [fd, size] = *opened;
+  FdCloser closer(fd);
+  State& state = *state_;
+  if (size <= state.offset) return Error{"not an append", ""};
+  // The old bytes must still be there: the same first and last bytes as when read.
+  if (ReadAt(fd, 0, state.head.size()) != state.head ||
+      ReadAt(fd, state.offset - state.tail.size(), state.tail.size()) != state.tail) {
+    return Error{"not an append", ""};
+  }
+  if (::lseek(fd, static_cast<off_t>(state.offset), SEEK_SET) < 0) {
+    return Error{fmt::format("cannot read '{}': {}", path_, ErrnoText(errno)), ""};
+  }
+  auto fed = FeedLines(state.parser, fd, path_);
+  if (!fed) return fed.error();
+  // A last line still being written (no line break yet) is not a complete append.
+  if (!fed->rest.empty()) return Error{"an incomplete line at the end", ""};
+  const std::uint64_t end = state.offset + fed->consumed;
+  const std::uint64_t tail_start = end - std::min<std::uint64_t>(kCheckBytes, end);
+  state.tail = ReadAt(fd, tail_start, static_cast<std::size_t>(end - tail_start));
+  state.offset = end;
+  return state.parser.Snapshot();
 }
 
 }  // namespace keeta

@@ -5,6 +5,8 @@
 // Thread-safety: stateless functions; safe from any thread.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,5 +21,34 @@ Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source);
 // Reads and parses a file, read in 1 MiB pieces (not mmap: a file rewritten in place
 // while mapped would crash the server with SIGBUS); no copy of the whole file is kept.
 Result<CsvTable> ReadCsvFile(const std::string& path);
+
+// A CSV file read so that rows appended to it later cost only their own parsing: after a
+// read that ended on a line break the parser keeps its state, and the next Read, if the
+// file only grew (its first and last previously read 64 KiB unchanged), parses just the new
+// bytes. Anything else (a rewrite, a shrink, a last line without its line break yet, a bad
+// tail) reads the whole file anew, so Read always returns what ReadCsvFile would (the
+// differential test checks this). The price is memory: the parsed columns are kept beside
+// the caller's snapshot (about 100 bytes per row), and each Read copies them.
+// Thread-safety: none; one thread at a time.
+class AppendableCsv {
+ public:
+  explicit AppendableCsv(std::string path);
+  ~AppendableCsv();
+  AppendableCsv(const AppendableCsv&) = delete;
+  AppendableCsv& operator=(const AppendableCsv&) = delete;
+
+  Result<CsvTable> Read();
+  // Whether the next Read may take the append path.
+  bool can_append() const;
+
+ private:
+  static constexpr std::uint64_t kCheckBytes = 64 * 1024;
+  struct State;
+  Result<CsvTable> ReadAll();
+  Result<CsvTable> ReadAppended();
+
+  std::string path_;
+  std::unique_ptr<State> state_;  // null: the next Read reads everything
+};
 
 }  // namespace keeta

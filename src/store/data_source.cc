@@ -23,7 +23,7 @@ namespace {
 // A CSV file; change detection by (inode, size, mtime) so an atomic rename is seen too.
 class CsvSource final : public DataSource {
  public:
-  explicit CsvSource(std::string path) : path_(std::move(path)) {}
+  explicit CsvSource(std::string path) : path_(path), csv_(std::move(path)) {}
 
   std::string Describe() const override { return path_; }
 
@@ -34,7 +34,7 @@ class CsvSource final : public DataSource {
 
   Result<std::shared_ptr<const Dataset>> Load() override {
     const Stamp before = Current();
-    auto parsed = ReadCsvFile(path_);
+    auto parsed = csv_.Read();  // only the appended rows when the file just grew
     // Stamp what we read even on failure, so a broken file is not re-parsed every poll.
     last_ = before;
     loaded_ = true;
@@ -61,6 +61,7 @@ class CsvSource final : public DataSource {
   }
 
   std::string path_;
+  AppendableCsv csv_;
   Stamp last_;
   bool loaded_ = false;
 };
