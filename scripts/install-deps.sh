@@ -9,6 +9,7 @@ packages=(
   g++ cmake ninja-build ccache make pkg-config
   clang libclang-rt-14-dev                 # libFuzzer for the CSV fuzz target
   libboost-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev zlib1g-dev
+  libsqlite3-dev libsodium-dev libssl-dev  # state store, passwords and tokens, TLS
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium                      # uPlot bundle and browser tests
   fonts-dejavu-core fonts-liberation       # text (Latin and Arabic) in browser screenshots

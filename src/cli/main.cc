@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/account_commands.h"
 #include "core/engine.h"
 #include "core/kpi_registry.h"
 #include "core/query.h"
@@ -102,6 +103,14 @@ int main(int argc, char** argv) {
   serve->add_option("--settings", serve_opts.settings_path,
                     "Settings file: KPI targets and weighting (JSON; missing = none)")
       ->capture_default_str();
+  serve->add_option("--state", serve_opts.state_path, "State file with the accounts")
+      ->capture_default_str();
+  serve->add_flag("--no-auth", serve_opts.no_auth,
+                  "No sign-in: everyone sees everything, on any --host");
+  serve->add_option("--auth-proxy-header", serve_opts.auth_proxy_header,
+                    "Sign in the account this header names (from --trusted-proxy only)");
+  serve->add_option("--trusted-proxy", serve_opts.trusted_proxies,
+                    "Address range (CIDR) of a proxy whose header is believed (repeatable)");
 
   std::string data_path = DefaultDataPath();
   std::vector<std::string> agents, team_leaders, supervisors;
@@ -130,6 +139,9 @@ int main(int argc, char** argv) {
   generate->add_option("--seed", gen_opts.seed, "Random seed")->capture_default_str();
   generate->add_option("--start-day", gen_opts.start_day, "First day of data")->capture_default_str();
 
+  int command_exit = 0;
+  keeta::cli::RegisterAccountCommands(app, command_exit);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -139,6 +151,8 @@ int main(int argc, char** argv) {
     if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
     return Fail(what + " (see keeta --help)");
   }
+
+  if (command_exit != 0) return command_exit;
 
   if (*serve) {
     serve_opts.reload_interval = std::chrono::milliseconds(std::max(0, reload_ms));

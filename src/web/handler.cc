@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <future>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,9 +20,13 @@
 #include "core/view_options.h"
 #include "web/assets.h"
 #include "web/json_api.h"
+#include "web/login_form.h"
 #include "web/page.h"
 #include "web/query_string.h"
+#include "web/request_query.h"
 #include "web/response_cache.h"
+#include "web/security_headers.h"
+#include "web/sign_in.h"
 
 namespace keeta::web {
 namespace {
@@ -31,11 +36,6 @@ constexpr std::string_view kAllowed = "GET, HEAD";
 constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
 constexpr std::string_view kJsonType = "application/json";
 constexpr std::string_view kTextType = "text/plain; charset=utf-8";
-// Pages load their scripts and styles from /static only; data the page inlines sits in
-// <script type="application/json">, which is not executed and so needs no exception.
-constexpr std::string_view kPageCsp =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 constexpr std::size_t kGzipMinBytes = 1024;  // below this gzip saves little and costs a call
 constexpr int kGzipLevel = 5;                // good ratio at a fraction of level 9's CPU
 constexpr std::string_view kApiPrefix = "/api/";
@@ -52,10 +52,9 @@ void SetBody(Response& res, http::status status, std::string_view type, std::str
   res.body() = std::move(body);
 }
 
+// Security headers (security_headers.h) are added to every response in Finish.
 void SetHtml(Response& res, http::status status, std::string body) {
   SetBody(res, status, kHtmlType, std::move(body));
-  res.set("Content-Security-Policy", kPageCsp);
-  res.set("Referrer-Policy", "same-origin");
 }
 
 // An error answer: JSON for API paths, a readable page otherwise.
@@ -68,21 +67,6 @@ void SetError(Response& res, std::string_view path, http::status status,
             RenderErrorPage(static_cast<int>(status), http::obsolete_reason(status), message));
   }
   res.set(http::field::cache_control, "no-store");
-}
-
-// Parses with `parse`; on a page (dropped != nullptr) a parameter it rejects is removed,
-// described in `dropped`, and parsing retried, so the page still shows.
-template <class Parse>
-auto ParseDroppingBad(QueryParams& params, std::vector<std::string>* dropped, Parse parse)
-    -> decltype(parse(params)) {
-  auto result = parse(params);
-  while (!result && dropped != nullptr && !result.error().param.empty()) {
-    dropped->push_back(result.error().message + " — ignored");
-    const std::string bad = result.error().param;
-    std::erase_if(params, [&](const auto& kv) { return kv.first == bad; });
-    result = parse(params);
-  }
-  return result;
 }
 
 bool HasParam(const QueryParams& params, std::string_view key) {
@@ -122,17 +106,15 @@ struct Handler::Impl {
   std::shared_ptr<DatasetHolder> data;
   std::shared_ptr<SettingsStore> settings;
   HandlerOptions options;
+  std::optional<AccessControl> access;
   mutable std::optional<ResponseCache> cache;  // empty when disabled; internally locked
 
-  void Route(const Request& req, std::string_view path, std::string_view query,
-             Response& res) const;
-  void ServeData(const Request& req, DataRoute route, std::string_view path,
-                 std::string_view query, Response& res) const;
-  // The request's Query: its filters and the signed-in scope. Every data route (page, API,
-  // exports, the live WebSocket) builds its Query here and nowhere else. With `dropped`, a
-  // bad date is removed and described there (the page's rule) instead of being an error.
-  Result<Query> BuildQuery(const Request& req, QueryParams& params,
-                           std::vector<std::string>* dropped) const;
+  void Route(const Request& req, const RequestContext& ctx, std::string_view path,
+             std::string_view query, Response& res) const;
+  void ServeData(const Request& req, const auth::Principal& who, DataRoute route,
+                 std::string_view path, std::string_view query, Response& res) const;
+  void Unauthorized(const Request& req, std::string_view path, Response& res) const;
+  void Finish(const Request& req, const RequestContext& ctx, Response& res) const;
   void ServeStatic(const Request& req, const StaticAsset& asset, std::string_view query,
                    Response& res) const;
 };
@@ -142,23 +124,38 @@ Handler::Handler(std::shared_ptr<DatasetHolder> data, HandlerOptions options)
   impl_->data = std::move(data);
   impl_->settings = options.settings ? options.settings : MakeMemorySettings();
   impl_->options = options;
+  impl_->access.emplace(options.access);
   if (options.enable_cache) impl_->cache.emplace(options.cache_bytes);
 }
 
 Handler::~Handler() = default;
 
-Response Handler::Handle(const Request& req) const {
+void Handler::HandleAsync(const Request& req, const RequestContext& ctx,
+                          Completion done) const {
   Response res;
   res.version(req.version());
   res.keep_alive(req.keep_alive());
   const Target target = SplitTarget(req.target());
   try {
-    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+    const bool read = req.method() == http::verb::get || req.method() == http::verb::head;
+    if (target.path == "/login" && req.method() == http::verb::post) {
+      // Completes later, on the password pool; Finish runs there.
+      return ServeSignIn(req, ctx, *impl_->access, std::move(res),
+                         [this, &req, ctx, done = std::move(done)](Response answer) {
+                           impl_->Finish(req, ctx, answer);
+                           done(std::move(answer));
+                         });
+    }
+    if (target.path == "/logout" && req.method() == http::verb::post) {
+      ServeSignOut(req, ctx, *impl_->access, res);
+    } else if (target.path == "/login" && read) {
+      ServeLoginForm(req, ctx, *impl_->access, res);
+    } else if (!read) {
       SetError(res, target.path, http::status::method_not_allowed, "method_not_allowed",
                fmt::format("method {} is not allowed; use GET or HEAD", req.method_string()));
       res.set(http::field::allow, kAllowed);
     } else {
-      impl_->Route(req, target.path, target.query, res);
+      impl_->Route(req, ctx, target.path, target.query, res);
     }
   } catch (const std::exception&) {
     // A bug or an allocation failure: answer rather than drop the connection.
@@ -168,57 +165,82 @@ Response Handler::Handle(const Request& req) const {
     SetBody(res, http::status::internal_server_error, kTextType,
             "internal error\n");
   }
+  impl_->Finish(req, ctx, res);
+  done(std::move(res));
+}
+
+Response Handler::Handle(const Request& req, const RequestContext& ctx) const {
+  std::promise<Response> promise;
+  auto answer = promise.get_future();
+  HandleAsync(req, ctx, [&promise](Response res) { promise.set_value(std::move(res)); });
+  return answer.get();
+}
+
+// What every response gets, whichever route made it.
+void Handler::Impl::Finish(const Request& req, const RequestContext& ctx, Response& res) const {
   res.set(http::field::server, kServerName);
-  res.set("X-Content-Type-Options", "nosniff");
+  SetSecurityHeaders(res, ctx.tls);
   // Content-Length describes the representation, also for HEAD and 304 (which carry none).
   if (res.find(http::field::content_length) == res.end()) {
     res.content_length(res.body().size());
   }
   if (req.method() == http::verb::head) res.body().clear();
-  return res;
 }
 
-std::variant<LiveView, Response> Handler::LiveQuery(const Request& req) const {
+std::variant<LiveView, Response> Handler::LiveQuery(const Request& req,
+                                                    const RequestContext& ctx) const {
   const Target target = SplitTarget(req.target());
   Response res;
   res.version(req.version());
   res.keep_alive(false);
-  res.set(http::field::server, kServerName);
-  res.set("X-Content-Type-Options", "nosniff");
   auto params = ParseQueryString(target.query);
-  if (!params) {
+  const std::optional<auth::Principal> who = impl_->access->Identify(req, ctx);
+  if (!who) {
+    impl_->Unauthorized(req, target.path, res);
+  } else if (!params) {
     SetError(res, target.path, http::status::bad_request, "invalid_query",
              params.error().message, params.error().param);
-    res.prepare_payload();
-    return res;
-  }
-  auto built = impl_->BuildQuery(req, *params, nullptr);
-  if (!built) {
+  } else if (auto built = BuildQuery(*who, *params); !built) {
     SetError(res, target.path, http::status::bad_request, "invalid_date",
              built.error().message, built.error().param);
-    res.prepare_payload();
-    return res;
+  } else {
+    // Shaped as /api/v1/kpis shapes it for the same parameters.
+    const SettingsStore::Snapshot settings = impl_->settings->Current();
+    DashboardOptions defaults;
+    defaults.targets = settings.settings->targets;
+    defaults.weighted = settings.settings->weighted;
+    auto options = ParseDashboardOptions(*params, defaults);
+    if (!options) {
+      SetError(res, target.path, http::status::bad_request, "invalid_parameter",
+               options.error().message, options.error().param);
+    } else {
+      LiveView view{std::move(*built), std::move(*options), {}};
+      view.options_key = fmt::format("settings={}", settings.version);
+      AppendOptionsKey(view.options_key, view.options);
+      return view;
+    }
   }
-  // Shaped as /api/v1/kpis shapes it for the same parameters.
-  const SettingsStore::Snapshot settings = impl_->settings->Current();
-  DashboardOptions defaults;
-  defaults.targets = settings.settings->targets;
-  defaults.weighted = settings.settings->weighted;
-  auto options = ParseDashboardOptions(*params, defaults);
-  if (!options) {
-    SetError(res, target.path, http::status::bad_request, "invalid_parameter",
-             options.error().message, options.error().param);
-    res.prepare_payload();
-    return res;
-  }
-  LiveView view{std::move(*built), std::move(*options), {}};
-  view.options_key = fmt::format("settings={}", settings.version);
-  AppendOptionsKey(view.options_key, view.options);
-  return view;
+  impl_->Finish(req, ctx, res);
+  return res;
 }
 
-void Handler::Impl::Route(const Request& req, std::string_view path, std::string_view query,
-                          Response& res) const {
+// No valid credential: pages go to the sign-in form (and back afterwards), the API says 401.
+void Handler::Impl::Unauthorized(const Request& req, std::string_view path,
+                                 Response& res) const {
+  if (IsApiPath(path)) {
+    SetError(res, path, http::status::unauthorized, "unauthorized",
+             "sign in, or send an API token as 'Authorization: Bearer TOKEN'");
+    res.set(http::field::www_authenticate, "Bearer realm=\"keeta\"");
+    return;
+  }
+  const std::string location = "/login?next=" + PercentEncode(req.target());
+  SetBody(res, http::status::see_other, kTextType, fmt::format("See {}\n", location));
+  res.set(http::field::location, location);
+  res.set(http::field::cache_control, "no-store");
+}
+
+void Handler::Impl::Route(const Request& req, const RequestContext& ctx,
+                          std::string_view path, std::string_view query, Response& res) const {
   if (path == "/") {
     std::string location = "/overall";
     if (!query.empty()) {
@@ -229,10 +251,30 @@ void Handler::Impl::Route(const Request& req, std::string_view path, std::string
     res.set(http::field::location, location);
     return;
   }
-  if (path == "/overall") return ServeData(req, DataRoute::kOverall, path, query, res);
-  if (path == "/api/v1/kpis") return ServeData(req, DataRoute::kKpis, path, query, res);
-  if (path == "/api/v1/filters") return ServeData(req, DataRoute::kFilters, path, query, res);
-  if (path == "/api/v1/breakdown") return ServeData(req, DataRoute::kBreakdown, path, query, res);
+  // Public: no sign-in needed.
+  if (path == "/healthz") {
+    SetBody(res, http::status::ok, kTextType, "ok");
+    res.set(http::field::cache_control, "no-store");
+    return;
+  }
+  if (path.starts_with(kStaticPrefix)) {
+    const std::string_view name = path.substr(kStaticPrefix.size());
+    const StaticAsset* asset =
+        name.find('/') == std::string_view::npos ? FindStaticAsset(name) : nullptr;
+    if (asset != nullptr) return ServeStatic(req, *asset, query, res);
+  }
+
+  // Everything else answers only a signed-in person (or anyone in local mode).
+  const std::optional<auth::Principal> who = access->Identify(req, ctx);
+  if (!who) return Unauthorized(req, path, res);
+  if (path == "/overall") return ServeData(req, *who, DataRoute::kOverall, path, query, res);
+  if (path == "/api/v1/kpis") return ServeData(req, *who, DataRoute::kKpis, path, query, res);
+  if (path == "/api/v1/filters") {
+    return ServeData(req, *who, DataRoute::kFilters, path, query, res);
+  }
+  if (path == "/api/v1/breakdown") {
+    return ServeData(req, *who, DataRoute::kBreakdown, path, query, res);
+  }
   if (path == kLivePath) {
     // Reached only without a WebSocket upgrade (the server hands upgrades to the live hub).
     SetError(res, path, http::status::upgrade_required, "upgrade_required",
@@ -241,21 +283,10 @@ void Handler::Impl::Route(const Request& req, std::string_view path, std::string
     res.set(http::field::connection, "Upgrade");
     return;
   }
-  if (path == "/healthz") {
-    SetBody(res, http::status::ok, kTextType, "ok");
-    res.set(http::field::cache_control, "no-store");
-    return;
-  }
   if (path == "/api/v1/openapi.json") {
     if (const StaticAsset* doc = FindStaticAsset("openapi.json")) {
       return ServeStatic(req, *doc, query, res);
     }
-  }
-  if (path.starts_with(kStaticPrefix)) {
-    const std::string_view name = path.substr(kStaticPrefix.size());
-    const StaticAsset* asset =
-        name.find('/') == std::string_view::npos ? FindStaticAsset(name) : nullptr;
-    if (asset != nullptr) return ServeStatic(req, *asset, query, res);
   }
   SetError(res, path, http::status::not_found, "not_found",
            fmt::format("no such page: {}", path));
@@ -284,17 +315,9 @@ void Handler::Impl::ServeStatic(const Request& req, const StaticAsset& asset,
   res.body().assign(bytes.data(), bytes.size());
 }
 
-Result<Query> Handler::Impl::BuildQuery(const Request& /*req*/, QueryParams& params,
-                                        std::vector<std::string>* dropped) const {
-  auto filter = ParseDroppingBad(params, dropped, [](const QueryParams& p) { return ParseFilter(p); });
-  if (!filter) return filter.error();
-  Query q;  // default scope: admin (accounts will fill it in; see README "Roadmap")
-  q.filter = std::move(*filter);
-  return q;
-}
-
-void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_view path,
-                              std::string_view query, Response& res) const {
+void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, DataRoute route,
+                              std::string_view path, std::string_view query,
+                              Response& res) const {
   const bool page = route == DataRoute::kOverall;
   // Generation first, then the snapshot: the snapshot is then at least that new, and the
   // cache checks snapshot identity anyway. One snapshot serves the whole request.
@@ -315,13 +338,23 @@ void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_v
   }
   // The API rejects a bad date; the page drops it and says so, still showing the dashboard.
   std::vector<std::string> page_errors;
-  auto built = BuildQuery(req, *params, page ? &page_errors : nullptr);
+  auto built = BuildQuery(who, *params, page ? &page_errors : nullptr);
   if (!built) {
     SetError(res, path, http::status::bad_request, "invalid_date", built.error().message,
              built.error().param);
     return;
   }
   const Query q = std::move(*built);
+  // The page's header names its viewer and carries their sign-out tag.
+  ViewerInfo viewer;
+  if (page) {
+    viewer.name = who.name;
+    viewer.scope = who.scope;
+    viewer.notice = std::string(access->ModeNotice());
+    if (who.via == auth::Principal::Via::kSession) {
+      viewer.csrf = access->authenticator()->CsrfTag(who);
+    }
+  }
 
   // How the answer is shaped: the administrator's defaults, then the request's parameters.
   const SettingsStore::Snapshot settings = this->settings->Current();
@@ -352,7 +385,7 @@ void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_v
     case DataRoute::kOverall:
       // The page shows a failed reload's message, which changes without a new snapshot.
       reload_error = data->last_error();
-      route_key = "overall";
+      route_key = "overall\n" + viewer.name + "\n" + viewer.csrf;
       if (reload_error) route_key += "\n" + *reload_error;
       break;
     case DataRoute::kKpis: route_key = "kpis"; break;
@@ -365,7 +398,7 @@ void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_v
   if (route == DataRoute::kBreakdown || page) AppendBreakdownKey(route_key, *breakdown_request);
   // Messages about dropped parameters are per request: such pages are not cached.
   const bool cacheable = cache.has_value() && page_errors.empty();
-  const std::string filter_key = cacheable ? q.filter.CanonicalKey() : std::string();
+  const std::string filter_key = cacheable ? QueryCacheKey(q) : std::string();
   ResponseCache::Key key{generation, snapshot, route_key, filter_key, false};
 
   std::shared_ptr<const std::string> body;
@@ -386,7 +419,7 @@ void Handler::Impl::ServeData(const Request& req, DataRoute route, std::string_v
         const Breakdown breakdown = ComputeBreakdown(*snapshot, q, *breakdown_request, *options);
         text = RenderOverallPage(PageInput{*snapshot, q.filter, dashboard, choices,
                                            std::move(page_errors), reload_error, &breakdown,
-                                           &*breakdown_request});
+                                           &*breakdown_request, &viewer});
         break;
       }
       case DataRoute::kKpis:

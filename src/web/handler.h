@@ -1,10 +1,13 @@
 // Request handling: a plain function from an HTTP request to an HTTP response, testable
-// without a socket (the Beast server in server.h only moves bytes). Thread-safe: many
-// threads may call Handle at once; state is the immutable snapshot plus internal caches.
+// without a socket (the Beast server in server.h only moves bytes). Every route but the
+// public ones (/healthz, /login, static assets) first learns who is asking (access.h) and
+// answers from the Query that web/request_query.h's BuildQuery builds for that person.
+// Thread-safe: many threads may call Handle at once; state is the immutable snapshot plus
+// internally locked caches.
 #pragma once
 
-#include <boost/beast/http.hpp>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <variant>
@@ -14,22 +17,24 @@
 
 #include "store/dataset_holder.h"
 #include "store/settings.h"
+#include "web/access.h"
+#include "web/http_types.h"
 
 namespace keeta::web {
-
-namespace http = boost::beast::http;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
 
 // The live dashboard WebSocket's path (docs/api.md).
 inline constexpr std::string_view kLivePath = "/api/v1/live";
 
 struct HandlerOptions {
-  bool enable_cache = true;  // cache rendered bodies per (snapshot, route, query)
+  bool enable_cache = true;  // cache rendered bodies per (snapshot, route, scope, query)
   std::size_t cache_bytes = std::size_t{64} << 20;  // the cache's bound on body bytes
   // Targets and weighting defaults; nullptr = none set (an empty in-memory store).
   std::shared_ptr<SettingsStore> settings = nullptr;
+  AccessOptions access = {};  // default: local mode (everyone is admin)
 };
+
+// Receives the response of an asynchronous request; may be called on another thread.
+using Completion = std::function<void(Response)>;
 
 class Handler {
  public:
@@ -38,12 +43,19 @@ class Handler {
   Handler(const Handler&) = delete;
   Handler& operator=(const Handler&) = delete;
 
-  Response Handle(const Request& request) const;
+  // Answers `request`. Most routes complete at once, on the calling thread; POST /login
+  // completes on the password pool's thread once the password is checked, so the caller's
+  // (I/O) thread is never held by Argon2. `request` must outlive the call to `done`.
+  void HandleAsync(const Request& request, const RequestContext& context, Completion done) const;
+
+  // The same, waiting for the answer (tests, the CLI).
+  Response Handle(const Request& request, const RequestContext& context = {}) const;
 
   // For a WebSocket upgrade to kLivePath: the view the connection subscribes to (its Query,
   // built as the HTTP data routes build theirs, and the /api/v1/kpis options), or the
-  // response refusing it (a bad parameter; not signed in).
-  std::variant<LiveView, Response> LiveQuery(const Request& request) const;
+  // response refusing it (not signed in, a bad parameter).
+  std::variant<LiveView, Response> LiveQuery(const Request& request,
+                                             const RequestContext& context = {}) const;
 
  private:
   struct Impl;

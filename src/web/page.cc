@@ -43,14 +43,18 @@ enum OverallSlot : std::size_t {
   kSlotWarnings,
   kSlotFooter,
   kSlotKpiData,
+  kSlotAccount,
 };
-constexpr std::array<std::string_view, 15> kOverallSlots{
+constexpr std::array<std::string_view, 16> kOverallSlots{
     "title",   "loaded_at", "loaded_at_text", "banners",  "pickers", "from_date",
     "to_date", "min_day",   "max_day",        "errors",   "summary", "cards",
-    "warnings", "footer",   "kpi_data"};
+    "warnings", "footer",   "kpi_data",       "account"};
 
 enum ErrorSlot : std::size_t { kSlotStatus, kSlotErrorTitle, kSlotMessage };
 constexpr std::array<std::string_view, 3> kErrorSlots{"status", "title", "message"};
+
+enum LoginSlot : std::size_t { kSlotLoginMessage, kSlotLoginCsrf, kSlotLoginNext, kSlotLoginUser };
+constexpr std::array<std::string_view, 4> kLoginSlots{"message", "csrf", "next", "username"};
 
 // The parsed template, or nothing when it is missing or malformed (a build bug, caught by
 // the page tests: the page then degrades to a bare fallback instead of crashing).
@@ -66,6 +70,11 @@ std::optional<HtmlTemplate> LoadTemplate(std::string_view file_name,
 // Parsed once, at first use (thread-safe static initialisation).
 const HtmlTemplate* OverallTemplate() {
   static const std::optional<HtmlTemplate> tmpl = LoadTemplate("overall.html", kOverallSlots);
+  return tmpl ? &*tmpl : nullptr;
+}
+
+const HtmlTemplate* LoginTemplate() {
+  static const std::optional<HtmlTemplate> tmpl = LoadTemplate("login.html", kLoginSlots);
   return tmpl ? &*tmpl : nullptr;
 }
 
@@ -509,6 +518,11 @@ void AppendKpiData(std::string& out, const Dashboard& dashboard) {
 // ---- notices ----------------------------------------------------------------------------
 
 void AppendBanners(std::string& out, const PageInput& in) {
+  if (in.viewer != nullptr && !in.viewer->notice.empty()) {
+    out.append("<div class=\"banner banner-info\" role=\"status\">");
+    AppendHtmlEscaped(out, in.viewer->notice);
+    out.append("</div>");
+  }
   if (!in.reload_error) return;
   out.append("<div class=\"banner banner-warn\" role=\"status\"><strong>Data may be out of "
              "date.</strong> Showing data loaded at <time datetime=\"");
@@ -564,6 +578,29 @@ void AppendFooter(std::string& out, const LoadReport& report) {
   out.append("<span><a href=\"/api/v1/kpis\">JSON API</a></span>");
 }
 
+// The header's account block: who, role and scope, and the sign-out form.
+void AppendAccount(std::string& out, const ViewerInfo* viewer) {
+  if (viewer == nullptr || viewer->name.empty()) return;
+  out.append("<div class=\"account\"><p class=\"account-who\"><span class=\"account-name\">");
+  AppendHtmlEscaped(out, viewer->name);
+  out.append("</span><span class=\"account-role\">");
+  out.append(RoleLabel(viewer->scope.role));
+  if (viewer->scope.role == AccessScope::Role::kAdmin) {
+    out.append(" · everything");
+  } else {
+    out.append(" · ");
+    AppendHtmlEscaped(out, viewer->scope.name);
+  }
+  out.append("</span></p>");
+  if (!viewer->csrf.empty()) {
+    out.append("<form method=\"post\" action=\"/logout\"><input type=\"hidden\" "
+               "name=\"csrf\" value=\"");
+    AppendHtmlEscaped(out, viewer->csrf);
+    out.append("\"><button type=\"submit\" class=\"btn\">Sign out</button></form>");
+  }
+  out.append("</div>");
+}
+
 // Output size guess, so the string grows at most once or twice.
 std::size_t EstimateSize(const HtmlTemplate& tmpl, const PageInput& in) {
   std::size_t size = tmpl.literal_size() + 16 * 1024;
@@ -604,6 +641,42 @@ std::string RenderOverallPage(const PageInput& in) {
       case kSlotWarnings: AppendWarnings(o, in.data.report()); break;
       case kSlotFooter: AppendFooter(o, in.data.report()); break;
       case kSlotKpiData: AppendKpiData(o, in.dashboard); break;
+      case kSlotAccount: AppendAccount(o, in.viewer); break;
+      default: break;
+    }
+  });
+  return out;
+}
+
+std::string_view RoleLabel(AccessScope::Role role) {
+  switch (role) {
+    case AccessScope::Role::kAdmin: return "admin";
+    case AccessScope::Role::kSupervisor: return "supervisor";
+    case AccessScope::Role::kTeamLeader: return "team leader";
+    case AccessScope::Role::kAgent: return "agent";
+  }
+  return "agent";
+}
+
+std::string RenderLoginPage(const LoginPageInput& in) {
+  std::string out;
+  const HtmlTemplate* tmpl = LoginTemplate();
+  if (tmpl == nullptr) {
+    return RenderErrorPage(500, "Page template missing", "The sign-in template could not be loaded.");
+  }
+  out.reserve(tmpl->literal_size() + 512);
+  tmpl->Render(out, [&](std::size_t slot, std::string& o) {
+    switch (slot) {
+      case kSlotLoginMessage:
+        if (!in.message.empty()) {
+          o.append("<div class=\"alert alert-error\" role=\"alert\">");
+          AppendHtmlEscaped(o, in.message);
+          o.append("</div>");
+        }
+        break;
+      case kSlotLoginCsrf: AppendHtmlEscaped(o, in.csrf); break;
+      case kSlotLoginNext: AppendHtmlEscaped(o, in.next); break;
+      case kSlotLoginUser: AppendHtmlEscaped(o, in.username); break;
       default: break;
     }
   });

@@ -12,6 +12,16 @@
 
 namespace keeta::web {
 
+// Who a page is rendered for, shown in its header: name, role and scope, and a sign-out
+// button carrying the session's CSRF tag. In local mode `name` is empty and `notice` says
+// why nobody is signed in.
+struct ViewerInfo {
+  std::string name;
+  AccessScope scope;
+  std::string csrf;    // "" when there is no session to end (token, proxy, local)
+  std::string notice;  // a banner (local mode); "" when signed in
+};
+
 struct PageInput {
   const Dataset& data;
   const Filter& filter;             // the filter applied (invalid parts already dropped)
@@ -21,9 +31,24 @@ struct PageInput {
   std::optional<std::string> reload_error;  // last failed reload (serving older data)
   const Breakdown* breakdown = nullptr;        // the table below the cards, when shown
   const BreakdownRequest* breakdown_request = nullptr;
+  const ViewerInfo* viewer = nullptr;       // null: no header account block, no notice
 };
 
 std::string RenderOverallPage(const PageInput& input);
+
+// The sign-in form (web/templates/login.html). `message` is shown as an error when not
+// empty; `username` refills the name field; `next` is where a successful sign-in goes;
+// `csrf` is the form's CSRF value (the same as the keeta_csrf cookie).
+struct LoginPageInput {
+  std::string_view message;
+  std::string_view username;
+  std::string_view next;
+  std::string_view csrf;
+};
+std::string RenderLoginPage(const LoginPageInput& input);
+
+// "admin", "supervisor", "team leader", "agent": the role as a person reads it.
+std::string_view RoleLabel(AccessScope::Role role);
 
 // Minimal page for HTML errors (404, 405, 500): readable, styled, with a link home.
 std::string RenderErrorPage(int status, std::string_view title, std::string_view message);

@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <exception>
+#include <filesystem>
 #include <cstdio>
 #include <mutex>
 #include <optional>
@@ -35,6 +36,9 @@
 #include "store/data_source.h"
 #include "store/dataset_holder.h"
 #include "store/file_watcher.h"
+#include "auth/authenticator.h"
+#include "state/sqlite_state_store.h"
+#include "web/security_headers.h"
 #include "web/query_string.h"
 
 namespace keeta::web {
@@ -95,7 +99,7 @@ class Connection {
 // registry is under sessions_mu_; flags are atomics; the rest is immutable after Listen.
 class ServerCore {
  public:
-  ServerCore(RequestHandler handler, const ServerOptions& options, LiveEndpoint live)
+  ServerCore(AsyncRequestHandler handler, const ServerOptions& options, LiveEndpoint live)
       : handler_(std::move(handler)),
         options_(options),
         live_(std::move(live)),
@@ -113,7 +117,7 @@ class ServerCore {
   unsigned short port() const { return port_; }
 
   // For sessions.
-  const RequestHandler& handler() const { return handler_; }
+  const AsyncRequestHandler& handler() const { return handler_; }
   const ServerOptions& options() const { return options_; }
   const LiveEndpoint& live() const { return live_; }
   spdlog::logger* log() const { return log_.get(); }
@@ -129,7 +133,7 @@ class ServerCore {
 
   // Declared before the io_context: sessions destroyed with its pending handlers (after
   // a hard stop) still unregister here.
-  const RequestHandler handler_;
+  const AsyncRequestHandler handler_;
   const ServerOptions options_;
   const LiveEndpoint live_;
   const std::shared_ptr<spdlog::logger> log_;
@@ -156,6 +160,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   ~Session() { server_.Unregister(this); }
 
   void Start() {
+    beast::error_code ec;
+    context_.peer = stream_.socket().remote_endpoint(ec).address();
     server_.Register(this, weak_from_this());
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::NextRequest, shared_from_this()));
@@ -208,21 +214,25 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         SplitTarget(request_.target()).path == kLivePath) {
       return Upgrade();
     }
-    Send(Answer(request_));
+    Answer();
   }
 
   // A WebSocket upgrade to the live route: admitted connections leave this session for a
   // LiveSession (this one ends here); a refusal is an ordinary response.
   void Upgrade();
 
-  // The handler's response; an escaping exception (a bug) becomes a 500, never a dead
-  // I/O thread.
-  Response Answer(const Request& req) {
+  // Asks the handler; its answer comes back on this session's strand (at once, or later
+  // from another thread). An escaping exception (a bug) becomes a 500, never a dead I/O
+  // thread.
+  void Answer() {
     try {
-      return server_.handler()(req);
+      server_.handler()(request_, context_, [self = shared_from_this()](Response res) {
+        net::dispatch(self->stream_.get_executor(),
+                      [self, res = std::move(res)]() mutable { self->Send(std::move(res)); });
+      });
     } catch (const std::exception& e) {
       if (spdlog::logger* log = server_.log()) log->error("handler failed: {}", e.what());
-      return PlainResponse(http::status::internal_server_error, "internal error\n");
+      Send(PlainResponse(http::status::internal_server_error, "internal error\n"));
     }
   }
 
@@ -230,7 +240,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     Response res{status, 11};
     res.set(http::field::server, "keeta");
     res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.set("X-Content-Type-Options", "nosniff");
+    SetSecurityHeaders(res, false);
     res.body() = std::move(body);
     res.prepare_payload();
     res.keep_alive(false);
@@ -294,6 +304,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;
+  RequestContext context_;
   Response response_;
   Clock::time_point started_;
   bool reading_ = false;
@@ -440,7 +451,7 @@ class LiveSession final : public Connection,
 
 void Session::Upgrade() {
   const LiveEndpoint& live = server_.live();
-  std::variant<LiveView, Response> admitted = live.admit(request_);
+  std::variant<LiveView, Response> admitted = live.admit(request_, context_);
   if (auto* refusal = std::get_if<Response>(&admitted)) return Send(std::move(*refusal));
   if (server_.stopping() || live.hub->full()) {
     Response busy = PlainResponse(http::status::service_unavailable, "too many live connections\n");
@@ -515,6 +526,7 @@ void ServerCore::RejectBusy(tcp::socket socket) {
   static constexpr std::string_view kBusy =
       "HTTP/1.1 503 Service Unavailable\r\nServer: keeta\r\n"
       "Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
+      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
       "Retry-After: 1\r\nConnection: close\r\nContent-Length: 21\r\n\r\n"
       "too many connections\n";
   auto shared = std::make_shared<tcp::socket>(std::move(socket));
@@ -597,6 +609,14 @@ Server::~Server() {
 }
 
 Result<std::unique_ptr<Server>> Server::Start(RequestHandler handler,
+                                              const ServerOptions& options, LiveEndpoint live) {
+  return Start(
+      [handler = std::move(handler)](const Request& req, const RequestContext&,
+                                     Completion done) { done(handler(req)); },
+      options, std::move(live));
+}
+
+Result<std::unique_ptr<Server>> Server::Start(AsyncRequestHandler handler,
                                               const ServerOptions& options, LiveEndpoint live) {
   auto impl = std::make_unique<Impl>();
   impl->core = std::make_unique<ServerCore>(std::move(handler), options, std::move(live));
@@ -742,7 +762,61 @@ class Housekeeper {
 
 }  // namespace
 
+namespace {
+
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  beast::error_code ec;
+  const auto address = net::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
+// Who may use the server: accounts from the state file, local mode, or --no-auth. An Error
+// when the options contradict each other (e.g. a public address without accounts).
+Result<AccessOptions> PrepareAccess(const ServerOptions& options) {
+  AccessOptions access;
+  access.mode = options.no_auth ? AccessOptions::Mode::kOpen : AccessOptions::Mode::kLocal;
+  for (const std::string& range : options.trusted_proxies) {
+    auto cidr = Cidr::Parse(range);
+    if (!cidr) return cidr.error();
+    access.trusted_proxies.push_back(*cidr);
+  }
+  access.proxy_header = options.auth_proxy_header;
+  if (!access.proxy_header.empty() && access.trusted_proxies.empty()) {
+    return Error{"--auth-proxy-header needs --trusted-proxy: the addresses whose header is "
+                 "believed", "trusted-proxy"};
+  }
+  // A missing state file means no accounts; serving does not create one.
+  std::error_code exists_ec;
+  if (!options.no_auth && std::filesystem::exists(options.state_path, exists_ec)) {
+    auto store = state::OpenSqliteStateStore(options.state_path);
+    if (!store) return store.error();
+    auto accounts = (*store)->CountAccounts();
+    if (!accounts) return accounts.error();
+    if (*accounts > 0) {
+      access.mode = AccessOptions::Mode::kAccounts;
+      access.auth = std::make_shared<auth::Authenticator>(
+          std::shared_ptr<state::StateStore>(std::move(*store)));
+    }
+  }
+  if (access.mode == AccessOptions::Mode::kLocal && !IsLoopbackHost(options.host)) {
+    return Error{fmt::format("refusing to serve on '{}' without accounts: anyone could read "
+                             "every number. Add an account (keeta users add NAME --role "
+                             "admin --state {}), or pass --no-auth to serve openly",
+                             options.host, options.state_path),
+                 "host"};
+  }
+  return access;
+}
+
+}  // namespace
+
 int Serve(const ServerOptions& options) {
+  auto access = PrepareAccess(options);
+  if (!access) {
+    std::fprintf(stderr, "keeta: %s\n", access.error().message.c_str());
+    return 1;
+  }
   auto source = MakeCsvSource(options.data_path);
   auto initial = source->Load();
   if (!initial) {
@@ -760,8 +834,10 @@ int Serve(const ServerOptions& options) {
     settings = std::move(*opened);
   }
   auto holder = std::make_shared<DatasetHolder>(std::move(*initial));
+  const std::shared_ptr<auth::Authenticator> authenticator = access->auth;
   const auto handler = std::make_shared<const Handler>(
-      holder, HandlerOptions{.enable_cache = options.cache, .settings = settings});
+      holder, HandlerOptions{.enable_cache = options.cache, .settings = settings,
+                             .access = std::move(*access)});
 
   // Signals first, so a SIGINT/SIGTERM arriving during start-up is not lost.
   net::io_context signal_ioc;
@@ -770,14 +846,23 @@ int Serve(const ServerOptions& options) {
   // Declared before the server, so that it outlives every live connection.
   const auto hub = std::make_shared<LiveHub>(holder, options.max_live_connections);
   auto server = Server::Start(
-      [handler](const Request& req) { return handler->Handle(req); }, options,
-      LiveEndpoint{[handler](const Request& req) { return handler->LiveQuery(req); }, hub});
+      [handler](const Request& req, const RequestContext& ctx, Completion done) {
+        handler->HandleAsync(req, ctx, std::move(done));
+      },
+      options,
+      LiveEndpoint{[handler](const Request& req, const RequestContext& ctx) {
+                     return handler->LiveQuery(req, ctx);
+                   },
+                   hub});
   if (!server) {
     std::fprintf(stderr, "keeta: %s\n", server.error().message.c_str());
     return 1;
   }
   spdlog::logger& log = *ServerLogger();
-  log.info("serving {} ({} rows)", source->Describe(), holder->Get()->rows());
+  log.info("serving {} ({} rows); {}", source->Describe(), holder->Get()->rows(),
+           authenticator ? "sign-in required (accounts in " + options.state_path + ")"
+           : options.no_auth ? std::string("sign-in off (--no-auth)")
+                             : std::string("local mode: no accounts, loopback only"));
   // The one line scripts wait for: printed directly, complete and flushed.
   std::printf("Keeta dashboard: http://%s/overall\n",
               HostPort(options.host, (*server)->port()).c_str());
@@ -791,6 +876,9 @@ int Serve(const ServerOptions& options) {
   });
   signal_ioc.run();
   (*server)->Wait();
+  // Sign-ins still being checked answer into sessions that belong to the server: finish
+  // them while it still exists.
+  if (authenticator) authenticator->StopSignIns();
   log.info("stopped");
   log.flush();
   return 0;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/query.h"
 #include "core/result.h"
@@ -39,6 +40,13 @@ struct ServerOptions {
   // when it stays silent as long again.
   std::size_t max_live_connections = 2048;
   std::chrono::milliseconds live_idle_timeout{15000};
+
+  // Accounts (docs/api.md, "Accounts"). With no account in the state file (or no file),
+  // the server runs in local mode: loopback only, everyone sees everything.
+  std::string state_path = "keeta-state.db";
+  bool no_auth = false;               // no sign-in at all, on any address
+  std::string auth_proxy_header;      // sign in the account this header names ...
+  std::vector<std::string> trusted_proxies;  // ... on requests from these CIDR ranges
 };
 
 // Loads the data, serves until SIGINT/SIGTERM (in-flight requests finish), returns an exit
@@ -46,15 +54,20 @@ struct ServerOptions {
 // start is an error (message on stderr, non-zero exit).
 int Serve(const ServerOptions& options);
 
-// What the server calls for each complete request (Handler::Handle in production; tests
-// may pass anything). Called on I/O threads, concurrently.
+// What the server calls for each complete request (Handler::HandleAsync in production;
+// tests may pass anything). Called on I/O threads, concurrently; it must return quickly and
+// may call the completion later from any thread (slow work such as checking a password
+// runs elsewhere). The request stays valid until the completion is called.
+using AsyncRequestHandler =
+    std::function<void(const Request&, const RequestContext&, Completion)>;
+// A handler that answers at once, on the I/O thread.
 using RequestHandler = std::function<Response(const Request&)>;
 
 // The live dashboard WebSocket: `admit` turns an upgrade request into the connection's
 // LiveView or a refusal (Handler::LiveQuery in production); `hub` feeds the connections.
 // Without a hub, upgrade requests go to the RequestHandler like any other request.
 struct LiveEndpoint {
-  std::function<std::variant<LiveView, Response>(const Request&)> admit;
+  std::function<std::variant<LiveView, Response>(const Request&, const RequestContext&)> admit;
   std::shared_ptr<LiveHub> hub;
 };
 
@@ -65,6 +78,9 @@ class Server {
  public:
   // Binds options.host:options.port (port 0 = any free port), listens and starts
   // options.threads I/O threads. A bind/listen failure is an Error.
+  static Result<std::unique_ptr<Server>> Start(AsyncRequestHandler handler,
+                                               const ServerOptions& options,
+                                               LiveEndpoint live = {});
   static Result<std::unique_ptr<Server>> Start(RequestHandler handler,
                                                const ServerOptions& options,
                                                LiveEndpoint live = {});

@@ -225,7 +225,7 @@ class LiveServer {
     auto handler = handler_;
     auto server = Server::Start([handler](const Request& r) { return handler->Handle(r); },
                                 options,
-                                LiveEndpoint{[handler](const Request& r) { return handler->LiveQuery(r); }, hub_});
+                                LiveEndpoint{[handler](const Request& r, const RequestContext& c) { return handler->LiveQuery(r, c); }, hub_});
     EXPECT_TRUE(server.ok());
     if (server.ok()) server_ = std::move(server).value();
   }
