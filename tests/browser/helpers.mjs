@@ -48,12 +48,13 @@ export function freePort() {
 
 // Starts the dashboard server and resolves once it logs its URL.
 // Returns {url, stop()}; stop() ends the process and waits for it.
-export async function startServer({ data = dataFile(), timeoutMs = 30000 } = {}) {
+// `args` are extra `keeta serve` arguments (e.g. ['--state', file]).
+export async function startServer({ data = dataFile(), timeoutMs = 30000, args = [] } = {}) {
   if (!existsSync(keetaBinary)) {
     throw new Error(`${keetaBinary} not found: run 'make build' first`);
   }
   const port = await freePort();
-  const child = spawn(keetaBinary, ['serve', '--data', data, '--host', '127.0.0.1', '--port', String(port)],
+  const child = spawn(keetaBinary, ['serve', '--data', data, '--host', '127.0.0.1', '--port', String(port), ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {

@@ -305,6 +305,25 @@ TEST_F(RoleMatrixTest, WithoutCredentialsNoDataRouteAnswers) {
   }
 }
 
+// The live WebSocket subscribes with the Query LiveQuery builds: the same scope as HTTP
+// (the hub then computes every message from that Query; tests/unit/live_test.cc).
+TEST_F(RoleMatrixTest, LiveSubscriptionsCarryTheSignedInScope) {
+  for (const AccessScope& scope : Scopes()) {
+    Request req{http::verb::get, "/api/v1/live?agent=Agent-B2z&scope=admin", 11};
+    req.set(http::field::authorization, "Bearer " + TokenFor(scope));
+    auto admitted = handler_->LiveQuery(req);
+    ASSERT_TRUE(std::holds_alternative<Query>(admitted)) << scope.name;
+    const Query& q = std::get<Query>(admitted);
+    EXPECT_EQ(q.scope.role, scope.role);
+    EXPECT_EQ(q.scope.name, scope.name);
+    EXPECT_EQ(q.filter.agents(), std::vector<std::string>{"Agent-B2z"});
+  }
+  Request anonymous{http::verb::get, "/api/v1/live", 11};
+  auto refused = handler_->LiveQuery(anonymous);
+  ASSERT_TRUE(std::holds_alternative<Response>(refused));
+  EXPECT_EQ(std::get<Response>(refused).result(), http::status::unauthorized);
+}
+
 TEST_F(RoleMatrixTest, ScopeCannotBeWidenedByParameters) {
   const std::string token = TokenFor({Role::kAgent, "Agent-A1x"});
   const Table scoped = Scoped(table_, {Role::kAgent, "Agent-A1x"});
