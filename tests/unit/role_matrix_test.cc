@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
@@ -35,14 +36,20 @@ using json = nlohmann::json;
 using Role = AccessScope::Role;
 
 // Every route that answers from the data. Kind says how its body is checked.
-enum class Kind { kKpisJson, kFiltersJson, kPage };
+enum class Kind { kKpisJson, kFiltersJson, kBreakdownJson, kPage };
 struct DataRoute {
-  std::string_view path;
+  std::string_view path;  // may carry fixed parameters after '?'
   Kind kind;
+  Dimension by = Dimension::kAgent;  // kBreakdownJson
 };
 constexpr DataRoute kDataRoutes[] = {
     {"/api/v1/kpis", Kind::kKpisJson},
     {"/api/v1/filters", Kind::kFiltersJson},
+    {"/api/v1/breakdown?by=agent&limit=1000", Kind::kBreakdownJson, Dimension::kAgent},
+    {"/api/v1/breakdown?by=team_leader&limit=1000", Kind::kBreakdownJson,
+     Dimension::kTeamLeader},
+    {"/api/v1/breakdown?by=supervisor&limit=1000", Kind::kBreakdownJson,
+     Dimension::kSupervisor},
     {"/overall", Kind::kPage},
 };
 
@@ -187,6 +194,39 @@ void CheckChoices(const json& body, const spec::RefChoices& want, const std::str
   }
 }
 
+// One entry per distinct name among the filtered scoped rows, each the reference
+// dashboard's card values over that name's rows alone (kpis.md, "Breakdown").
+void CheckBreakdown(const json& body, const Table& scoped, const spec::RefFilter& filter,
+                    Dimension by, const std::string& where) {
+  std::set<std::string> names;
+  for (const Row& row : scoped.rows) {
+    if (!row.name(by).empty()) names.insert(row.name(by));
+  }
+  std::map<std::string, const json*> entries;
+  for (const json& e : body["rows"]) entries[e["name"].get<std::string>()] = &e;
+  std::size_t expected = 0;
+  for (const std::string& name : names) {
+    spec::RefFilter narrowed = filter;
+    auto& list = narrowed.names[Index(by)];
+    // The name's rows among the filtered ones: with a filter on this dimension already,
+    // only names it lists have rows.
+    if (!list.empty() && std::find(list.begin(), list.end(), name) == list.end()) continue;
+    list = {name};
+    const spec::RefDashboard want = spec::ReferenceDashboard(scoped, narrowed);
+    if (want.rows == 0) continue;
+    ++expected;
+    const auto it = entries.find(name);
+    ASSERT_NE(it, entries.end()) << where << ": no entry for " << name;
+    EXPECT_EQ((*it->second)["rows"].get<std::size_t>(), want.rows) << where << " " << name;
+    for (const spec::RefKpi& kpi : want.kpis) {
+      ExpectNumber((*it->second)["kpis"][kpi.id], kpi.available ? kpi.value : std::nullopt,
+                   where + " " + name + " " + kpi.id);
+    }
+  }
+  EXPECT_EQ(entries.size(), expected) << where;
+  EXPECT_EQ(body["total"].get<std::size_t>(), expected) << where;
+}
+
 class RoleMatrixTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -255,8 +295,9 @@ TEST_F(RoleMatrixTest, EveryRouteAndRoleSeesExactlyItsScopedRows) {
       const std::set<std::string> visible = Names(scoped);
       for (const FilterCase& fc : FilterCases(scope, scoped)) {
         for (const DataRoute& route : kDataRoutes) {
-          const std::string target =
-              std::string(route.path) + (fc.query.empty() ? "" : "?" + fc.query);
+          const bool has_query = route.path.find('?') != std::string_view::npos;
+          const std::string target = std::string(route.path) +
+                                      (fc.query.empty() ? "" : (has_query ? "&" : "?") + fc.query);
           const std::string where = fmt::format("{} as {} '{}' (round {})", target,
                                                 static_cast<int>(scope.role), scope.name, round);
           const Response res = Get(target, token);
@@ -280,6 +321,9 @@ TEST_F(RoleMatrixTest, EveryRouteAndRoleSeesExactlyItsScopedRows) {
               EXPECT_EQ(parsed["min_day"], Iso(*all_days.min_day)) << where;
               break;
             }
+            case Kind::kBreakdownJson:
+              CheckBreakdown(json::parse(body), scoped, fc.ref, route.by, where);
+              break;
             case Kind::kPage:
               EXPECT_THAT(body, ::testing::HasSubstr("class=\"account-name\""));
               break;
@@ -294,7 +338,7 @@ TEST_F(RoleMatrixTest, EveryRouteAndRoleSeesExactlyItsScopedRows) {
 
 TEST_F(RoleMatrixTest, WithoutCredentialsNoDataRouteAnswers) {
   for (const DataRoute& route : kDataRoutes) {
-    Request req{http::verb::get, route.path, 11};
+    Request req{http::verb::get, std::string(route.path), 11};
     const Response res = handler_->Handle(req);
     const bool api = route.path.starts_with("/api/");
     EXPECT_EQ(res.result(), api ? http::status::unauthorized : http::status::see_other)
