@@ -356,8 +356,8 @@ TEST_F(RoleMatrixTest, LiveSubscriptionsCarryTheSignedInScope) {
     Request req{http::verb::get, "/api/v1/live?agent=Agent-B2z&scope=admin", 11};
     req.set(http::field::authorization, "Bearer " + TokenFor(scope));
     auto admitted = handler_->LiveQuery(req);
-    ASSERT_TRUE(std::holds_alternative<Query>(admitted)) << scope.name;
-    const Query& q = std::get<Query>(admitted);
+    ASSERT_TRUE(std::holds_alternative<LiveView>(admitted)) << scope.name;
+    const Query& q = std::get<LiveView>(admitted).query;
     EXPECT_EQ(q.scope.role, scope.role);
     EXPECT_EQ(q.scope.name, scope.name);
     EXPECT_EQ(q.filter.agents(), std::vector<std::string>{"Agent-B2z"});
