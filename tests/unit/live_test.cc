@@ -44,7 +44,7 @@ std::string Csv(int days, int offset = 0) {
   for (int i = 0; i < days; ++i) {
     const int month = 1 + i / 28;
     const int day = 1 + i % 28;
-    char date[11];
+    char date[32];  // room for any int, as -Wformat-truncation wants
     std::snprintf(date, sizeof date, "2025-%02d-%02d", month, day);
     csv += std::string(date) + ",Ahmed,Tala,Sara," + std::to_string(11 + i + offset) + ",90\n";
     csv += std::string(date) + ",Badr,Omar,Yusuf," + std::to_string(21 + i + offset) + ",80\n";
