@@ -33,38 +33,39 @@ struct KpiDef {
   Measure input;           // the column it reads (kResolvedPct: numerator)
   std::optional<Measure> second_input;  // kResolvedPct: the other denominator term
   ValueFormat format;
-  bool higher_is_better;   // for presentation (trend colour); never changes a number
+  bool higher_is_better;   // for presentation (change colour); never changes a number
   std::string_view help;   // one sentence for tooltips and docs
+  std::string_view short_label;  // table column heading
 };
 
 inline constexpr std::size_t kKpiCount = 10;
 
 inline constexpr std::array<KpiDef, kKpiCount> kKpis{{
     {"total_chats", "Total Chats", "chats", Aggregation::kSum, Measure::kTotalChats,
-     std::nullopt, ValueFormat::kCount, true, "Sum of chats handled."},
+     std::nullopt, ValueFormat::kCount, true, "Sum of chats handled.", "Chats"},
     {"avg_response_time", "Average Response Time", "sec", Aggregation::kMean,
      Measure::kAvgResponseTime, std::nullopt, ValueFormat::kDecimal1, false,
-     "Mean of the rows' average first response time."},
+     "Mean of the rows' average first response time.", "Response"},
     {"csat", "Average CSAT", "%", Aggregation::kMean, Measure::kCsat, std::nullopt,
-     ValueFormat::kPercent1, true, "Mean customer satisfaction."},
+     ValueFormat::kPercent1, true, "Mean customer satisfaction.", "CSAT"},
     {"active_agents", "Active Agents", "agents", Aggregation::kDistinctActiveAgents,
      Measure::kActiveAgents, std::nullopt, ValueFormat::kCount, true,
-     "Distinct agents with at least one active row."},
+     "Distinct agents with at least one active row.", "Active"},
     {"escalations", "Escalations", "chats", Aggregation::kSum, Measure::kEscalations,
-     std::nullopt, ValueFormat::kCount, false, "Sum of escalated chats."},
+     std::nullopt, ValueFormat::kCount, false, "Sum of escalated chats.", "Escalations"},
     {"resolved_pct", "Resolved Tickets", "%", Aggregation::kResolvedPct, Measure::kResolved,
      Measure::kPending, ValueFormat::kPercent1, true,
-     "Resolved / (resolved + pending) tickets."},
+     "Resolved / (resolved + pending) tickets.", "Resolved"},
     {"pending", "Pending Tickets", "tickets", Aggregation::kSum, Measure::kPending,
-     std::nullopt, ValueFormat::kCount, false, "Sum of tickets still pending."},
+     std::nullopt, ValueFormat::kCount, false, "Sum of tickets still pending.", "Pending"},
     {"avg_chat_duration", "Average Chat Duration", "min", Aggregation::kMean,
      Measure::kAvgChatDuration, std::nullopt, ValueFormat::kDecimal1, false,
-     "Mean of the rows' average chat length."},
+     "Mean of the rows' average chat length.", "Duration"},
     {"sales_conversion", "Sales Conversions", "%", Aggregation::kMean,
      Measure::kSalesConversion, std::nullopt, ValueFormat::kPercent1, true,
-     "Mean sales conversion rate."},
+     "Mean sales conversion rate.", "Conversion"},
     {"avg_queue_time", "Average Queue Time", "sec", Aggregation::kMean, Measure::kAvgQueueTime,
-     std::nullopt, ValueFormat::kDecimal1, false, "Mean of the rows' average time in queue."},
+     std::nullopt, ValueFormat::kDecimal1, false, "Mean of the rows' average time in queue.", "Queue"},
 }};
 
 // The KPI with this id, or nullptr.

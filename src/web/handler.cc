@@ -4,6 +4,7 @@
 #include "web/handler.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <future>
 #include <optional>
@@ -67,6 +68,11 @@ void SetError(Response& res, std::string_view path, http::status status,
             RenderErrorPage(static_cast<int>(status), http::obsolete_reason(status), message));
   }
   res.set(http::field::cache_control, "no-store");
+}
+
+Day TodayUtc() {
+  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return static_cast<Day>(now.time_since_epoch().count());
 }
 
 bool HasParam(const QueryParams& params, std::string_view key) {
@@ -379,6 +385,7 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
   }
 
   const bool gzip = AcceptsGzip(req[http::field::accept_encoding]);
+  const Day today = TodayUtc();
   std::optional<std::string> reload_error;
   std::string route_key;
   switch (route) {
@@ -387,6 +394,7 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
       reload_error = data->last_error();
       route_key = "overall\n" + viewer.name + "\n" + viewer.csrf;
       if (reload_error) route_key += "\n" + *reload_error;
+      route_key += "\ntoday=" + FormatDay(today);  // date presets count back from today
       break;
     case DataRoute::kKpis: route_key = "kpis"; break;
     case DataRoute::kFilters: route_key = "filters"; break;
@@ -419,7 +427,8 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
         const Breakdown breakdown = ComputeBreakdown(*snapshot, q, *breakdown_request, *options);
         text = RenderOverallPage(PageInput{*snapshot, q.filter, dashboard, choices,
                                            std::move(page_errors), reload_error, &breakdown,
-                                           &*breakdown_request, &viewer});
+                                           &*breakdown_request, &viewer,
+                                           HasParam(*params, kGranularityParam), today});
         break;
       }
       case DataRoute::kKpis:

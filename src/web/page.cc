@@ -17,7 +17,9 @@
 
 #include "core/kpi_registry.h"
 #include "core/periods.h"
+#include "web/breakdown_table.h"
 #include "web/embedded_files.h"
+#include "web/page_links.h"
 #include "web/html_template.h"
 #include "web/json_text.h"
 
@@ -44,11 +46,16 @@ enum OverallSlot : std::size_t {
   kSlotFooter,
   kSlotKpiData,
   kSlotAccount,
+  kSlotFormState,
+  kSlotPresets,
+  kSlotViewBar,
+  kSlotBreakdown,
 };
-constexpr std::array<std::string_view, 16> kOverallSlots{
+constexpr std::array<std::string_view, 20> kOverallSlots{
     "title",   "loaded_at", "loaded_at_text", "banners",  "pickers", "from_date",
     "to_date", "min_day",   "max_day",        "errors",   "summary", "cards",
-    "warnings", "footer",   "kpi_data",       "account"};
+    "warnings", "footer",   "kpi_data",       "account",  "form_state", "presets",
+    "view_bar", "breakdown"};
 
 enum ErrorSlot : std::size_t { kSlotStatus, kSlotErrorTitle, kSlotMessage };
 constexpr std::array<std::string_view, 3> kErrorSlots{"status", "title", "message"};
@@ -271,6 +278,101 @@ void AppendPicker(std::string& out, const DimensionText& text, const Filter& fil
   out.append(" match</p></div></details></div>");
 }
 
+// ---- view, presets, granularity ----------------------------------------------------------
+
+const BreakdownRequest& DefaultBreakdownRequest() {
+  static const BreakdownRequest request;
+  return request;
+}
+
+PageView ViewOf(const PageInput& in) {
+  return PageView{in.filter,
+                  in.granularity_chosen ? std::optional<Granularity>(in.dashboard.granularity)
+                                        : std::nullopt,
+                  in.breakdown_request ? *in.breakdown_request : DefaultBreakdownRequest()};
+}
+
+// The preset whose range the filter's dates are, if any.
+const DatePresetDef* MatchingPreset(const PageInput& in, Day anchor) {
+  for (const DatePresetDef& def : kDatePresets) {
+    const std::optional<Period> range = PresetRange(def.id, anchor);
+    const bool match = range ? in.filter.from == range->from && in.filter.to == range->to
+                             : !in.filter.HasDateRange();
+    if (match) return &def;
+  }
+  return nullptr;
+}
+
+Day AnchorOf(const PageInput& in) { return PresetAnchor(in.today, in.choices.max_day); }
+
+// Date presets as links; when the data ends before today they count back from its last day,
+// and say so.
+void AppendPresets(std::string& out, const PageInput& in) {
+  if (!in.choices.max_day) return;
+  const Day anchor = AnchorOf(in);
+  const DatePresetDef* active = MatchingPreset(in, anchor);
+  const PageView view = ViewOf(in);
+  out.append("<nav class=\"presets\" aria-label=\"Date presets\"><span class=\"presets-label\">"
+             "Range</span>");
+  for (const DatePresetDef& def : kDatePresets) {
+    const std::optional<Period> range = PresetRange(def.id, anchor);
+    ViewChange change;
+    change.set_dates = true;
+    change.reset_granularity = true;
+    if (range) {
+      change.from = range->from;
+      change.to = range->to;
+    }
+    out.append("<a class=\"preset\" data-preset=\"");
+    out.append(def.key);
+    out.append("\" href=\"");
+    AppendHtmlEscaped(out, ViewUrl(view, change));
+    out.append(&def == active ? "\" aria-current=\"true\">" : "\">");
+    out.append(def.label);
+    out.append("</a>");
+  }
+  if (anchor != in.today) {
+    out.append("<span class=\"presets-note\">counting back from <time>");
+    AppendDay(out, anchor);
+    out.append("</time>, the data's last day</span>");
+  }
+  out.append("</nav>");
+}
+
+// "Trends by week" and the Day / Week / Month switch.
+void AppendViewBar(std::string& out, const PageInput& in) {
+  const PageView view = ViewOf(in);
+  out.append("<div class=\"view-bar\"><p class=\"view-note\">");
+  out.append(in.dashboard.granularity == Granularity::kDay    ? "Trends by day"
+             : in.dashboard.granularity == Granularity::kWeek ? "Trends by week (Mondays)"
+                                                               : "Trends by month");
+  if (!in.granularity_chosen) out.append(", chosen for the range");
+  if (in.dashboard.previous) {
+    out.append(" · changes against <time>");
+    AppendDay(out, in.dashboard.previous->from);
+    out.append("</time> → <time>");
+    AppendDay(out, in.dashboard.previous->to);
+    out.append("</time>");
+  } else {
+    out.append(" · pick a date range to compare with the period before");
+  }
+  out.append("</p><nav class=\"seg\" aria-label=\"Trend points\">");
+  constexpr std::array<std::pair<Granularity, std::string_view>, 3> kChoices{
+      {{Granularity::kDay, "Day"}, {Granularity::kWeek, "Week"}, {Granularity::kMonth, "Month"}}};
+  for (const auto& [granularity, label] : kChoices) {
+    ViewChange change;
+    change.granularity = granularity;
+    out.append("<a href=\"");
+    AppendHtmlEscaped(out, ViewUrl(view, change));
+    out.append("\" data-granularity=\"");
+    out.append(GranularityName(granularity));
+    out.append(granularity == in.dashboard.granularity ? "\" aria-current=\"true\">" : "\">");
+    out.append(label);
+    out.append("</a>");
+  }
+  out.append("</nav></div>");
+}
+
 // ---- current selection ------------------------------------------------------------------
 
 // Query string of `filter` without one name value (skip_dim/skip_value), for a chip's
@@ -345,6 +447,14 @@ void AppendSummary(std::string& out, const PageInput& in) {
   if (from || to) {
     out.append(filter.HasDateRange() ? "<li class=\"chip chip-date\">"
                                      : "<li class=\"chip chip-date chip-all\">");
+    const DatePresetDef* preset =
+        filter.HasDateRange() && in.choices.max_day ? MatchingPreset(in, AnchorOf(in)) : nullptr;
+    if (preset != nullptr) {
+      out.append("<span class=\"chip-key\">");
+      out.append(preset->label);
+      if (AnchorOf(in) != in.today) out.append(" to the data's last day");
+      out.append("</span> ");
+    }
     if (from) {
       out.append("<time>");
       AppendDay(out, *from);
@@ -392,7 +502,8 @@ constexpr std::size_t kMaxSvgPoints = 120;
 constexpr int kSvgWidth = 1000;
 constexpr int kSvgHeight = 100;
 
-void AppendSvgSparkline(std::string& out, const std::vector<double>& trend) {
+void AppendSvgSparkline(std::string& out, const std::vector<double>& trend,
+                        std::optional<double> target) {
   const std::size_t n = trend.size();
   const std::size_t bucket = n <= kMaxSvgPoints ? 1 : (n + kMaxSvgPoints - 1) / kMaxSvgPoints;
   const std::size_t points = (n + bucket - 1) / bucket;
@@ -414,10 +525,27 @@ void AppendSvgSparkline(std::string& out, const std::vector<double>& trend) {
       hi = std::max(hi, values[p]);
     }
   }
+  // The target shares the scale, so its line sits where the values would meet it.
+  if (target && lo <= hi) {
+    lo = std::min(lo, *target);
+    hi = std::max(hi, *target);
+  }
+  auto y_of = [&](double v) {
+    const double fy = hi == lo ? 0.5 : (v - lo) / (hi - lo);
+    // 8% padding top and bottom so the stroke is never clipped.
+    return static_cast<std::int64_t>(std::lround((0.92 - 0.84 * fy) * kSvgHeight));
+  };
   out.append("<svg class=\"spark-svg\" viewBox=\"0 0 1000 100\" preserveAspectRatio=\"none\" "
-             "aria-hidden=\"true\" focusable=\"false\"><path d=\"");
+             "aria-hidden=\"true\" focusable=\"false\">");
+  if (target && lo <= hi) {
+    out.append("<line class=\"spark-target\" x1=\"0\" x2=\"1000\" y1=\"");
+    AppendInt(out, y_of(*target));
+    out.append("\" y2=\"");
+    AppendInt(out, y_of(*target));
+    out.append("\"/>");
+  }
+  out.append("<path d=\"");
   if (lo <= hi) {
-    const double span = hi - lo;
     bool pen_down = false;
     for (std::size_t p = 0; p < points; ++p) {
       if (std::isnan(values[p])) {
@@ -425,10 +553,8 @@ void AppendSvgSparkline(std::string& out, const std::vector<double>& trend) {
         continue;
       }
       const double fx = points == 1 ? 0.5 : static_cast<double>(p) / static_cast<double>(points - 1);
-      const double fy = span == 0 ? 0.5 : (values[p] - lo) / span;
       const auto x = static_cast<std::int64_t>(std::lround(fx * kSvgWidth));
-      // 8% padding top and bottom so the stroke is never clipped.
-      const auto y = static_cast<std::int64_t>(std::lround((0.92 - 0.84 * fy) * kSvgHeight));
+      const auto y = y_of(values[p]);
       const bool isolated = !pen_down && (p + 1 == points || std::isnan(values[p + 1]));
       out.push_back(pen_down ? 'L' : 'M');
       AppendInt(out, x);
@@ -441,6 +567,68 @@ void AppendSvgSparkline(std::string& out, const std::vector<double>& trend) {
   out.append("\"/></svg>");
 }
 
+// "▲ 12.3%" (or the absolute change when there is no percentage), coloured by whether the
+// change is good for this KPI; the previous value in the title (shown on hover).
+void AppendChange(std::string& out, const Dashboard& dashboard, const KpiResult& result) {
+  const KpiDef& def = *result.def;
+  if (!dashboard.previous || !result.available) return;
+  if (!result.change) {
+    out.append("<p class=\"card-change\" data-trend=\"none\" title=\"Previous period: ");
+    AppendHtmlEscaped(out, FormatKpiValue(def, result.previous));
+    out.append("\">no comparison</p>");
+    return;
+  }
+  const double change = *result.change;
+  const std::string_view trend = change > 0 ? "up" : change < 0 ? "down" : "flat";
+  const std::string_view good = change == 0 ? "neutral"
+                                : (change > 0) == def.higher_is_better ? "good" : "bad";
+  out.append("<p class=\"card-change\" data-trend=\"");
+  out.append(trend);
+  out.append("\" data-good=\"");
+  out.append(good);
+  out.append("\" data-previous=\"");
+  if (result.previous) AppendExact(out, *result.previous);
+  out.append("\" title=\"Previous period (");
+  AppendDay(out, dashboard.previous->from);
+  out.append(" → ");
+  AppendDay(out, dashboard.previous->to);
+  out.append("): ");
+  AppendHtmlEscaped(out, FormatKpiValue(def, result.previous));
+  if (result.previous && !def.unit.empty() && def.unit != "%") {
+    out.append(" ");
+    AppendHtmlEscaped(out, def.unit);
+  }
+  out.append("\"><span class=\"delta\">");
+  out.append(change > 0 ? "▲ " : change < 0 ? "▼ " : "");
+  if (result.change_pct) {
+    const double pct = std::fabs(*result.change_pct);
+    char buf[48];
+    const auto end = std::to_chars(buf, buf + sizeof buf, pct, std::chars_format::fixed, 1).ptr;
+    out.append(buf, end);
+    out.append("%");
+  } else {
+    AppendHtmlEscaped(out, FormatKpiValue(def, std::fabs(change)));
+  }
+  out.append("</span> <span class=\"vs\">vs previous <span class=\"prev-value\">");
+  AppendHtmlEscaped(out, FormatKpiValue(def, result.previous));
+  out.append("</span></span></p>");
+}
+
+void AppendTarget(std::string& out, const KpiResult& result) {
+  if (!result.target) return;
+  const KpiDef& def = *result.def;
+  out.append("<p class=\"card-target\" data-status=\"");
+  out.append(!result.status ? "none" : *result.status == TargetStatus::kMet ? "met" : "missed");
+  out.append("\">Target ");
+  const TargetOp op = result.target->op;
+  out.append(op == TargetOp::kAtLeast ? "≥ " : op == TargetOp::kAtMost ? "≤ "
+             : op == TargetOp::kAbove ? "> " : "< ");
+  AppendHtmlEscaped(out, FormatKpiValue(def, result.target->value));
+  out.append(": <strong>");
+  out.append(!result.status ? "no value" : *result.status == TargetStatus::kMet ? "met" : "missed");
+  out.append("</strong></p>");
+}
+
 void AppendCards(std::string& out, const Dashboard& dashboard) {
   for (const KpiResult& result : dashboard.kpis) {
     const KpiDef& def = *result.def;
@@ -449,6 +637,10 @@ void AppendCards(std::string& out, const Dashboard& dashboard) {
     out.append("\" data-value=\"");
     if (result.value) AppendExact(out, *result.value);
     out.append("\"");
+    if (result.status) {
+      out.append(*result.status == TargetStatus::kMet ? " data-status=\"met\""
+                                                      : " data-status=\"missed\"");
+    }
     if (!result.available) out.append(" data-unavailable");
     out.append("><h2 class=\"card-label\" title=\"");
     AppendHtmlEscaped(out, def.help);
@@ -464,7 +656,11 @@ void AppendCards(std::string& out, const Dashboard& dashboard) {
       AppendHtmlEscaped(out, def.unit);
       out.append("</span>");
     }
-    out.append("</p><div class=\"spark\" data-kpi=\"");
+    out.append("</p>");
+    if (result.weighted) out.append("<p class=\"card-note\">weighted by chats</p>");
+    AppendChange(out, dashboard, result);
+    AppendTarget(out, result);
+    out.append("<div class=\"spark\" data-kpi=\"");
     out.append(def.id);
     out.append("\">");
     if (!result.available) {
@@ -472,7 +668,8 @@ void AppendCards(std::string& out, const Dashboard& dashboard) {
     } else if (dashboard.days.empty()) {
       out.append("<p class=\"spark-note\">No daily data</p>");
     } else {
-      AppendSvgSparkline(out, result.trend);
+      AppendSvgSparkline(out, result.trend,
+                         result.target ? std::optional<double>(result.target->value) : std::nullopt);
     }
     out.append("</div></article>");
   }
@@ -480,10 +677,35 @@ void AppendCards(std::string& out, const Dashboard& dashboard) {
 
 // The trends once, as JSON for app.js: {"days": [...], "kpis": [{"id", "label", "unit",
 // "format", "values": [...]}]}. Values are rounded as displayed; null = no value.
-void AppendKpiData(std::string& out, const Dashboard& dashboard) {
+void AppendKpiData(std::string& out, const PageInput& in) {
+  const Dashboard& dashboard = in.dashboard;
   out.append("{\"granularity\":\"");
   out.append(GranularityName(dashboard.granularity));
-  out.append("\",\"days\":[");
+  out.append("\",\"previous\":");
+  if (dashboard.previous) {
+    // The previous period's own trends, for the large chart's overlay: the same view with
+    // the previous dates (the API's granularity and weighting as on the page).
+    ViewChange change;
+    change.set_dates = true;
+    change.from = dashboard.previous->from;
+    change.to = dashboard.previous->to;
+    const PageView view{in.filter, dashboard.granularity, DefaultBreakdownRequest()};
+    std::string url = ViewUrl(view, change);
+    url.replace(0, std::string_view("/overall").size(), "/api/v1/kpis");
+    bool weighted = false;
+    for (const KpiResult& k : dashboard.kpis) weighted = weighted || k.weighted;
+    url += weighted ? "&weight_by=total_chats" : "&weight_by=none";
+    out.append("{\"from\":\"");
+    AppendDay(out, dashboard.previous->from);
+    out.append("\",\"to\":\"");
+    AppendDay(out, dashboard.previous->to);
+    out.append("\",\"url\":");
+    AppendJsonString(out, url);
+    out.append("}");
+  } else {
+    out.append("null");
+  }
+  out.append(",\"days\":[");
   for (std::size_t i = 0; i < dashboard.days.size(); ++i) {
     if (i > 0) out.push_back(',');
     out.push_back('"');
@@ -500,7 +722,19 @@ void AppendKpiData(std::string& out, const Dashboard& dashboard) {
     AppendKpiIdentity(out, def);
     out.append(",\"format\":\"");
     out.append(FormatName(def.format));
-    out.append("\",\"values\":[");
+    out.append("\",\"higher_is_better\":");
+    out.append(def.higher_is_better ? "true" : "false");
+    out.append(",\"target\":");
+    if (result.target) {
+      out.append("{\"op\":\"");
+      out.append(TargetOpText(result.target->op));
+      out.append("\",\"value\":");
+      AppendExact(out, result.target->value);
+      out.push_back('}');
+    } else {
+      out.append("null");
+    }
+    out.append(",\"values\":[");
     for (std::size_t i = 0; i < result.trend.size(); ++i) {
       if (i > 0) out.push_back(',');
       const double v = result.trend[i];
@@ -640,7 +874,13 @@ std::string RenderOverallPage(const PageInput& in) {
       case kSlotCards: AppendCards(o, in.dashboard); break;
       case kSlotWarnings: AppendWarnings(o, in.data.report()); break;
       case kSlotFooter: AppendFooter(o, in.data.report()); break;
-      case kSlotKpiData: AppendKpiData(o, in.dashboard); break;
+      case kSlotKpiData: AppendKpiData(o, in); break;
+      case kSlotFormState: AppendViewState(o, ViewOf(in), false); break;
+      case kSlotPresets: AppendPresets(o, in); break;
+      case kSlotViewBar: AppendViewBar(o, in); break;
+      case kSlotBreakdown:
+        if (in.breakdown != nullptr) AppendBreakdownTable(o, *in.breakdown, ViewOf(in));
+        break;
       case kSlotAccount: AppendAccount(o, in.viewer); break;
       default: break;
     }

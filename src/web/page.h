@@ -32,6 +32,8 @@ struct PageInput {
   const Breakdown* breakdown = nullptr;        // the table below the cards, when shown
   const BreakdownRequest* breakdown_request = nullptr;
   const ViewerInfo* viewer = nullptr;       // null: no header account block, no notice
+  bool granularity_chosen = false;  // granularity came from the URL (else: by range length)
+  Day today = 0;                    // presets count back from here (or the data's last day)
 };
 
 std::string RenderOverallPage(const PageInput& input);

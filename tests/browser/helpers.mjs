@@ -100,10 +100,10 @@ export function launchBrowser() {
 // Registers before/after hooks in the calling test file that start one server and one
 // browser for all its tests, and close them at the end. Returns {server, browser}, filled
 // in once the before hook has run (read them inside tests, not at import time).
-export function useServerAndBrowser() {
+export function useServerAndBrowser(serverOptions = {}) {
   const env = { server: undefined, browser: undefined };
   before(async () => {
-    env.server = await startServer();
+    env.server = await startServer(serverOptions);
     env.browser = await launchBrowser();
   });
   after(async () => {

@@ -3,7 +3,9 @@
 // once in #kpi-data, (2) filter pickers that narrow each other through
 // /api/v1/filters while keeping the selections that are still valid, and (3) live
 // updates: a WebSocket to /api/v1/live pushes the dashboard whenever the data changes and
-// the cards, sparklines, row count and load notes are updated in place. Applying a filter
+// the cards, sparklines, row count and load notes are updated in place, and (4) a large
+// chart of a KPI when its card is clicked: axes, hover values, the previous period
+// overlaid and the target line. Applying a filter
 // is still a plain GET form submission, so every view stays a shareable URL.
 (function () {
   'use strict';
@@ -57,6 +59,38 @@
   }
 
   const sparks = [];  // {box, plot, tip}
+  const GRANULARITY_WORD = { day: 'Daily', week: 'Weekly', month: 'Monthly' };
+  const OP_TEXT = { '>=': '≥', '<=': '≤', '>': '>', '<': '<' };
+
+  // A dashed horizontal line at the KPI's target, when it has one inside the drawn range.
+  function drawTargetLine(u, target) {
+    if (!target) return;
+    const y = u.valToPos(target.value, 'y', true);
+    if (!Number.isFinite(y) || y < u.bbox.top - 1 || y > u.bbox.top + u.bbox.height + 1) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = cssVar('--target');
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    ctx.setLineDash([6 * devicePixelRatio, 5 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(u.bbox.left, y);
+    ctx.lineTo(u.bbox.left + u.bbox.width, y);
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  // Keeps the target inside the y range, so its line is always drawn.
+  function rangeWithTarget(target) {
+    return (u, min, max) => {
+      if (min === null || max === null) return [min, max];
+      if (target) {
+        min = Math.min(min, target.value);
+        max = Math.max(max, target.value);
+      }
+      const pad = (max - min) * 0.08 || Math.abs(max) * 0.05 || 1;
+      return [min - pad, max + pad];
+    };
+  }
 
   function positionTip(spark, u, idx, xs) {
     const { box, tip } = spark;
@@ -105,7 +139,7 @@
         drag: { x: false, y: false, setScale: false },
         points: { size: 7, width: 2, stroke: stroke, fill: cssVar('--surface') },
       },
-      scales: { x: { time: false } },
+      scales: { x: { time: false }, y: { range: rangeWithTarget(kpi.target) } },
       axes: [{ show: false }, { show: false }],
       series: [
         {},
@@ -118,6 +152,7 @@
         },
       ],
       hooks: {
+        draw: [(u) => drawTargetLine(u, kpi.target)],
         setCursor: [
           (u) => {
             const idx = u.cursor.idx;
@@ -138,13 +173,14 @@
     spark.plot = new window.uPlot(opts, [xs, values], box);
     box.append(tip);
     box.setAttribute('role', 'img');
-    box.setAttribute('aria-label', 'Daily ' + kpi.label + ', ' + days[0] + ' to ' + days[days.length - 1]);
+    box.setAttribute('aria-label', GRANULARITY_WORD[shown.granularity] + ' ' + kpi.label + ', ' +
+      days[0] + ' to ' + days[days.length - 1]);
     spark.plot.over.addEventListener('mouseleave', () => { tip.hidden = true; });
     return spark;
   }
 
   // The days and KPI formats of the dashboard on screen (live updates replace them).
-  const shown = { days: [], xs: [], formats: new Map() };
+  const shown = { days: [], xs: [], formats: new Map(), granularity: 'day', targets: new Map(), page: null };
 
   // (Re)draws every sparkline from {days, kpis: [{id, label, unit, values}]}. A redraw
   // builds the new chart before removing the old one, in the same frame: no flicker.
@@ -176,6 +212,7 @@
         continue;
       }
       kpi.format = shown.formats.get(kpi.id) || kpi.format;
+      kpi.target = shown.targets.get(kpi.id) || null;
       const spark = buildSpark(box, kpi, shown.days, shown.xs);
       spark.signature = signature;
       sparks.push(spark);
@@ -203,8 +240,11 @@
       document.documentElement.dataset.sparklines = '0';
       return;
     }
+    shown.page = data;
+    shown.granularity = data.granularity || 'day';
     for (const kpi of data.kpis) {
       shown.formats.set(kpi.id, kpi.format);
+      shown.targets.set(kpi.id, kpi.target || null);
       kpi.available = !document.querySelector(`.card[data-kpi="${kpi.id}"][data-unavailable]`);
     }
     renderSparklines(data);
@@ -341,9 +381,12 @@
     const days = (kpis.find((k) => k.trend.length > 0) || { trend: [] }).trend.map((p) => p[0]);
     for (const kpi of kpis) {
       const card = document.querySelector(`.card[data-kpi="${kpi.id}"]`);
-      if (card) updateCard(card, kpi);
+      // A card weighted by chats is only replaced by a value computed the same way.
+      const weighted = card && !!card.querySelector('.card-note');
+      if (card && weighted === !!kpi.weighted) updateCard(card, kpi);
     }
-    if (typeof window.uPlot === 'function') {
+    // Trends are replaced only by trends of the same granularity as the page's.
+    if (typeof window.uPlot === 'function' && (dashboard.granularity || 'day') === shown.granularity) {
       renderSparklines({
         days,
         kpis: kpis.map((k) => ({
@@ -642,7 +685,137 @@
     form.dataset.enhanced = 'true';
   }
 
+  // ---- the large chart ------------------------------------------------------------------
+
+  // The previous period's trends (one fetch per page; null when there is none or it fails).
+  let previousTrends = null;
+  function loadPrevious() {
+    const previous = shown.page && shown.page.previous;
+    if (!previous) return Promise.resolve(null);
+    if (!previousTrends) {
+      previousTrends = fetch(previous.url, { headers: { Accept: 'application/json' } })
+        .then((r) => (r.ok ? r.json() : null))
+        .catch(() => null);
+    }
+    return previousTrends;
+  }
+
+  function dayToSeconds(day) { return isoDayToSeconds(day); }
+
+  // Current and previous values on one time axis: the previous period's points are moved
+  // forward by the distance between the two periods' starts, so that bucket lines up with
+  // bucket.
+  function alignSeries(days, values, previousTrend, shiftSeconds) {
+    const points = new Map();
+    days.forEach((day, i) => points.set(dayToSeconds(day), [values[i], null]));
+    for (const [day, value] of previousTrend) {
+      const x = dayToSeconds(day) + shiftSeconds;
+      const at = points.get(x);
+      if (at) at[1] = value; else points.set(x, [null, value]);
+    }
+    const xs = Array.from(points.keys()).sort((a, b) => a - b);
+    return [xs, xs.map((x) => points.get(x)[0]), xs.map((x) => points.get(x)[1])];
+  }
+
+  let dialog = null;
+  let bigPlot = null;
+
+  function ensureDialog() {
+    if (dialog) return dialog;
+    dialog = document.createElement('dialog');
+    dialog.className = 'chart-dialog';
+    dialog.setAttribute('aria-labelledby', 'chart-title');
+    dialog.innerHTML = '<div class="chart-head"><div><h2 id="chart-title"></h2><p class="chart-sub"></p></div>' +
+      '<button type="button" class="btn chart-close">Close</button></div><div class="chart-body"></div>';
+    dialog.querySelector('.chart-close').addEventListener('click', () => dialog.close());
+    dialog.addEventListener('click', (event) => { if (event.target === dialog) dialog.close(); });
+    dialog.addEventListener('close', () => {
+      bigPlot?.destroy();
+      bigPlot = null;
+      document.documentElement.dataset.chart = 'closed';
+      dialog.returnFocus?.focus();
+    });
+    document.body.append(dialog);
+    return dialog;
+  }
+
+  async function openChart(card) {
+    const data = shown.page;
+    if (!data || typeof window.uPlot !== 'function' || typeof HTMLDialogElement !== 'function') return;
+    const id = card.dataset.kpi;
+    const spark = sparks.find((s) => s.kpi.id === id);
+    const kpi = spark ? spark.kpi : data.kpis.find((k) => k.id === id);
+    if (!kpi || shown.days.length === 0) return;
+    const d = ensureDialog();
+    d.returnFocus = card;
+    d.querySelector('#chart-title').textContent = kpi.label;
+    const target = shown.targets.get(id);
+    const sub = [GRANULARITY_WORD[shown.granularity] + ', ' + shown.days[0] + ' to ' + shown.days[shown.days.length - 1]];
+    if (data.previous) sub.push('previous period ' + data.previous.from + ' to ' + data.previous.to + ' dashed');
+    if (target) sub.push('target ' + (OP_TEXT[target.op] || target.op) + ' ' + formatWithUnit(kpi, target.value));
+    d.querySelector('.chart-sub').textContent = sub.join(' · ');
+    if (!d.open) d.showModal();
+    document.documentElement.dataset.chart = 'loading';
+
+    const previous = await loadPrevious();
+    const previousKpi = previous ? previous.kpis.find((k) => k.id === id) : null;
+    const shift = data.previous ? dayToSeconds(shown.days[0]) - dayToSeconds(
+      previous && previousKpi && previousKpi.trend.length ? previousKpi.trend[0][0] : data.previous.from) : 0;
+    const [xs, current, before] = alignSeries(shown.days, kpi.values,
+      previousKpi ? previousKpi.trend : [], shift);
+
+    const body = d.querySelector('.chart-body');
+    bigPlot?.destroy();
+    body.textContent = '';
+    const width = Math.max(body.clientWidth - 8, 280);
+    const stroke = cssVar('--spark-stroke');
+    const valueText = (u, v) => (v === null || v === undefined ? '—' : formatWithUnit(kpi, v));
+    const series = [
+      { value: (u, x) => (x === null ? '' : new Date(x * 1000).toISOString().slice(0, 10)) },
+      { label: 'This period', stroke, width: 2, fill: cssVar('--spark-fill'), spanGaps: false, value: valueText,
+        points: { size: 5 } },
+    ];
+    const columns = [xs, current];
+    if (previousKpi) {
+      series.push({ label: 'Previous period', stroke: cssVar('--prev-stroke'), width: 1.5, dash: [6, 4],
+        spanGaps: false, value: (u, v, si, idx) => (v === null ? '—' : formatWithUnit(kpi, v) +
+          ' (' + new Date((xs[idx] - shift) * 1000).toISOString().slice(0, 10) + ')') });
+      columns.push(before);
+    }
+    bigPlot = new window.uPlot({
+      width,
+      height: Math.min(420, Math.max(240, Math.round(window.innerHeight * 0.5))),
+      scales: { x: { time: true }, y: { range: rangeWithTarget(target) } },
+      axes: [
+        { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') }, ticks: { stroke: cssVar('--border') } },
+        { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border') }, ticks: { stroke: cssVar('--border') },
+          size: 64, values: (u, vals) => vals.map((v) => formatNumber(kpi, v)) },
+      ],
+      series,
+      hooks: { draw: [(u) => drawTargetLine(u, target)] },
+    }, columns, body);
+    document.documentElement.dataset.chart = 'open';
+  }
+
+  function initCards() {
+    for (const card of document.querySelectorAll('.card[data-kpi]')) {
+      if (card.hasAttribute('data-unavailable')) continue;
+      card.classList.add('is-expandable');
+      card.tabIndex = 0;
+      card.setAttribute('role', 'button');
+      card.setAttribute('aria-label', card.querySelector('.card-label').textContent + ': open a large chart');
+      card.addEventListener('click', () => openChart(card));
+      card.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          openChart(card);
+        }
+      });
+    }
+  }
+
   initLive();  // first: it reads the form as served, before the pickers are touched
   initFilters();
   drawSparklines();
+  initCards();
 }());
