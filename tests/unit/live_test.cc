@@ -52,30 +52,20 @@ std::string Csv(int days, int offset = 0) {
   return csv;
 }
 
-Response HttpGet(unsigned short port, std::string_view target) {
+// One HTTP request on a fresh connection; with `upgrade`, a WebSocket upgrade request sent
+// by hand (for the answers that refuse it).
+Response HttpGet(unsigned short port, std::string_view target, bool upgrade = false) {
   net::io_context ioc;
   tcp::socket socket(ioc);
   socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   Request req{http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1");
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  Response res;
-  http::read(socket, buffer, res);
-  return res;
-}
-
-// An upgrade request sent by hand, for the answers that refuse it.
-Response RawUpgrade(unsigned short port, std::string_view target) {
-  net::io_context ioc;
-  tcp::socket socket(ioc);
-  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  Request req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::upgrade, "websocket");
-  req.set(http::field::connection, "Upgrade");
-  req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
-  req.set(http::field::sec_websocket_version, "13");
+  if (upgrade) {
+    req.set(http::field::upgrade, "websocket");
+    req.set(http::field::connection, "Upgrade");
+    req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
+    req.set(http::field::sec_websocket_version, "13");
+  }
   http::write(socket, req);
   beast::flat_buffer buffer;
   Response res;
@@ -83,6 +73,10 @@ Response RawUpgrade(unsigned short port, std::string_view target) {
   http::read(socket, buffer, res, ec);
   EXPECT_FALSE(ec) << ec.message();
   return res;
+}
+
+Response RawUpgrade(unsigned short port, std::string_view target) {
+  return HttpGet(port, target, /*upgrade=*/true);
 }
 
 // Waits (bounded: a hang guard, not a timing assertion) until `done` holds.
