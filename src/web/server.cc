@@ -4,6 +4,8 @@
 // requests on one connection are answered in order.
 #include "web/server.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -740,6 +742,9 @@ class Housekeeper {
     if (loaded) {
       const std::size_t rows = (*loaded)->rows();
       holder_.Publish(std::move(*loaded));
+      // The old snapshot's columns were freed: hand the pages back rather than keep a
+      // second dataset's worth of free heap for the life of the process.
+      ::malloc_trim(0);
       log_.info("reloaded {}: {} rows in {} ms", source_.Describe(), rows, millis.count());
     } else {
       log_.warn("reload of {} failed (still serving the last good data): {}",
