@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
@@ -13,6 +12,7 @@
 #include "cli/account_commands.h"
 #include "core/engine.h"
 #include "core/kpi_registry.h"
+#include "cli/load_flags.h"
 #include "core/query.h"
 #include "core/view_options.h"
 #include "store/data_source.h"
@@ -22,13 +22,6 @@
 #include "web/server.h"
 
 namespace {
-
-// The bundled sample: ./data/sample.csv when run from a checkout, else the source tree's.
-std::string DefaultDataPath() {
-  const std::string local = "data/sample.csv";
-  if (std::filesystem::exists(local)) return local;
-  return std::string(KEETA_SOURCE_DIR) + "/data/sample.csv";
-}
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "keeta: %s\n", message.c_str());
@@ -87,11 +80,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   keeta::web::ServerOptions serve_opts;
-  serve_opts.data_path = DefaultDataPath();
   int reload_ms = static_cast<int>(serve_opts.reload_interval.count());
   bool no_cache = false;
   auto* serve = app.add_subcommand("serve", "Serve the dashboard and the JSON API");
-  serve->add_option("--data", serve_opts.data_path, "CSV file to serve")->capture_default_str();
+  keeta::cli::AddLoadFlags(*serve, serve_opts.data_path, serve_opts.load);
   serve->add_option("--host", serve_opts.host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", serve_opts.port, "Port (0 = any free port)")->capture_default_str();
   serve->add_option("--threads", serve_opts.threads, "Worker threads (0 = one per core)");
@@ -112,11 +104,12 @@ int main(int argc, char** argv) {
   serve->add_option("--trusted-proxy", serve_opts.trusted_proxies,
                     "Address range (CIDR) of a proxy whose header is believed (repeatable)");
 
-  std::string data_path = DefaultDataPath();
+  std::string data_path;
+  keeta::LoadOptions load_options;
   std::vector<std::string> agents, team_leaders, supervisors;
   std::string from_date, to_date, format = "table";
   auto* kpis = app.add_subcommand("kpis", "Compute the dashboard once and print it");
-  kpis->add_option("--data", data_path, "CSV file")->capture_default_str();
+  keeta::cli::AddLoadFlags(*kpis, data_path, load_options);
   kpis->add_option("--agent", agents, "Agent filter (repeatable)");
   kpis->add_option("--team-leader", team_leaders, "Team leader filter (repeatable)");
   kpis->add_option("--supervisor", supervisors, "Supervisor filter (repeatable)");
@@ -177,7 +170,8 @@ int main(int argc, char** argv) {
     auto options = keeta::ParseDashboardOptions(
         params, keeta::DashboardOptions{.weighted = current.weighted, .targets = current.targets});
     if (!options) return Fail(options.error().message);
-    auto source = keeta::MakeCsvSource(data_path);
+    if (data_path.empty()) std::fprintf(stderr, "keeta: no --data: reading the bundled sample data\n");
+    auto source = keeta::MakeDataSource(data_path, load_options);
     auto data = source->Load();
     if (!data) return Fail(data.error().message);
     const keeta::Query query{*filter, {}};

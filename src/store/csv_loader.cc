@@ -5,6 +5,13 @@
 // through a string_view-keyed hash table, and the column vectors are reserved from an
 // estimate of the row count.
 //
+// Spreadsheet dialects (csv_dialect.h) are decided once per file before the first row:
+// the encoding from the byte-order mark (UTF-16 is decoded to UTF-8 as it is read; a file
+// that proves not to be UTF-8 is read again as Windows-1252), the delimiter from the header
+// line, and with it the decimal mark. The row loop is instantiated per (delimiter, decimal
+// mark), so a plain comma file runs exactly the code it ran before; cells the fast number
+// and day paths do not take fall back to the dialect rules, out of line.
+//
 // The parser consumes its input in pieces that end on row boundaries, so a file is read in
 // fixed-size chunks into one reused buffer rather than mmap'd: a file truncated in place
 // while it is being read (a data file rewritten under a running server) then gives a
@@ -15,11 +22,11 @@
 // - a line holding only spaces or tabs is blank; blank lines before the header are skipped;
 // - spaces before an opening quote are allowed; text after a closing quote is kept;
 // - a leading `+` on a number is allowed (pandas accepts it); `1e-999` underflows to 0;
-// - a known column given twice: the first one is used, the second ignored.
+// - a known column given twice: the first one is used, the second ignored;
+// - a `|`-separated file keeps `.` as its decimal mark (the spec names `;` and tab only);
+// - `--month-first` yields to the data: a first part above 12 still means day-first.
 
 #include "store/csv_loader.h"
-
-#include "store/name_interner.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -44,6 +51,9 @@
 
 #include <fmt/format.h>
 
+#include "store/csv_dialect.h"
+#include "store/name_interner.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -54,11 +64,14 @@ namespace {
 
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kReadChunk = std::size_t{1} << 20;
+constexpr std::size_t kMaxExamples = 3;  // line numbers and values per note
 
 constexpr bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-inline std::string_view Trim(std::string_view s) {
+// Called for nearly every cell: always inlined (GCC otherwise stops inlining it once the
+// dialect rules add call sites, which costs ~7% of the parse).
+[[gnu::always_inline]] inline std::string_view Trim(std::string_view s) {
   const char* begin = s.data();
   const char* end = begin + s.size();
   while (begin < end && IsBlank(*begin)) ++begin;
@@ -66,46 +79,30 @@ inline std::string_view Trim(std::string_view s) {
   return {begin, static_cast<std::size_t>(end - begin)};
 }
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (AsciiLower(a[i]) != lower[i]) return false;
-  }
-  return true;
+// Bytes that end an unquoted field.
+template <char kDelim>
+constexpr bool EndsField(char c) {
+  return c == kDelim || c == '\n' || c == '\r';
 }
 
-// Bytes that end an unquoted field.
-struct FieldEndTable {
-  bool ends[256] = {};
-  constexpr FieldEndTable() {
-    ends[static_cast<unsigned char>(',')] = true;
-    ends[static_cast<unsigned char>('\n')] = true;
-    ends[static_cast<unsigned char>('\r')] = true;
-  }
-};
-constexpr FieldEndTable kFieldEnd;
-
-bool EndsField(char c) { return kFieldEnd.ends[static_cast<unsigned char>(c)]; }
-
-// The first byte in [q, end) that ends an unquoted field (`,`, LF, CR), or end.
+// The first byte in [q, end) that ends an unquoted field (the delimiter, LF, CR), or end.
+template <char kDelim>
 inline const char* FindFieldEnd(const char* q, const char* end) {
 #if defined(__SSE2__)
   // 16 bytes per step: most fields are found in one.
-  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i delim = _mm_set1_epi8(kDelim);
   const __m128i lf = _mm_set1_epi8('\n');
   const __m128i cr = _mm_set1_epi8('\r');
   while (end - q >= 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-    const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
+    const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delim), _mm_cmpeq_epi8(v, lf)),
                                       _mm_cmpeq_epi8(v, cr));
     const int mask = _mm_movemask_epi8(hits);
     if (mask != 0) return q + __builtin_ctz(static_cast<unsigned>(mask));
     q += 16;
   }
 #endif
-  while (q < end && !EndsField(*q)) ++q;
+  while (q < end && !EndsField<kDelim>(*q)) ++q;
   return q;
 }
 
@@ -120,6 +117,10 @@ std::size_t CountLineBreaks(const char* p, const char* end) {
     }
   }
   return n;
+}
+
+void AddExample(std::vector<CellExample>& examples, std::size_t line, std::string_view value) {
+  if (examples.size() < kMaxExamples) examples.push_back({line, std::string(value)});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -229,68 +230,36 @@ Utf8Check CheckUtf8(const char* text, std::size_t n, bool at_eof) {
 constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                              1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
-// Empty, NaN, nan, NA, N/A, null, None, `-`, in any case.
-bool IsMissingToken(std::string_view s) {
-  if (s.size() > 4) return false;
-  char lower[4];
-  for (std::size_t i = 0; i < s.size(); ++i) lower[i] = AsciiLower(s[i]);
-  const std::string_view t(lower, s.size());
-  return t.empty() || t == "nan" || t == "na" || t == "n/a" || t == "null" || t == "none" ||
-         t == "-";
-}
-
-// Parses a numeric cell. Returns NaN for a missing or invalid one; *invalid is set for a
-// cell that is neither a finite number nor a missing token.
-double ParseNumber(std::string_view raw, bool* invalid) {
+// The fast path of a number cell: [+-]digits[<decimal mark>digits] with at most 15 digits
+// and perhaps a `%` right after. Both the integer and the power of ten are exact doubles,
+// so one correctly rounded division gives the same value as a full decimal conversion
+// (Clinger's fast path). False when the cell needs the general rules (ParseNumberCell).
+template <char kDecimal>
+inline bool ParseSimpleNumber(std::string_view raw, double* out) {
   const std::string_view cell = Trim(raw);
-  if (cell.empty()) return kMissing;
-  const char* p = cell.data();
-  const char* end = p + cell.size();
+  if (cell.empty()) {
+    *out = kMissing;
+    return true;
+  }
+  const char* q = cell.data();
+  const char* end = q + cell.size();
   if (end[-1] == '%') --end;  // `92%` is 92
-
-  // Fast path: [+-]digits[.digits] with at most 15 digits. Both the integer and the power
-  // of ten are exact doubles, so one correctly rounded division gives the same value as
-  // a full decimal conversion (Clinger's fast path).
-  {
-    const char* q = p;
-    const bool negative = q < end && *q == '-';
-    if (q < end && (*q == '-' || *q == '+')) ++q;
-    std::uint64_t mantissa = 0;
-    int digits = 0;
-    int fraction_digits = 0;
-    for (; q < end && IsDigit(*q); ++q, ++digits) mantissa = mantissa * 10 + (*q - '0');
-    if (q < end && *q == '.') {
-      ++q;
-      for (; q < end && IsDigit(*q); ++q, ++fraction_digits) {
-        mantissa = mantissa * 10 + (*q - '0');
-      }
-      digits += fraction_digits;
-    }
-    if (q == end && digits > 0 && digits <= 15) {
-      double value = static_cast<double>(mantissa);
-      if (fraction_digits > 0) value /= kPow10[fraction_digits];
-      return negative ? -value : value;
-    }
+  const bool negative = q < end && *q == '-';
+  if (q < end && (*q == '-' || *q == '+')) ++q;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  int fraction_digits = 0;
+  for (; q < end && IsDigit(*q); ++q, ++digits) mantissa = mantissa * 10 + (*q - '0');
+  if (q < end && *q == kDecimal) {
+    ++q;
+    for (; q < end && IsDigit(*q); ++q, ++fraction_digits) mantissa = mantissa * 10 + (*q - '0');
+    digits += fraction_digits;
   }
-
-  // General path: exponents, long mantissas, junk.
-  const char* start = p;
-  if (start + 1 < end && *start == '+' && (IsDigit(start[1]) || start[1] == '.')) ++start;
-  double value = 0;
-  const auto [ptr, ec] = std::from_chars(start, end, value);
-  if (ptr == end && start < end) {
-    if (ec == std::errc() && std::isfinite(value)) return value;
-    if (ec == std::errc::result_out_of_range && end - start < 64) {
-      // from_chars reports underflow (1e-999) as out of range too; strtod says which.
-      char copy[64];
-      std::memcpy(copy, start, static_cast<std::size_t>(end - start));
-      copy[end - start] = '\0';
-      const double v = std::strtod(copy, nullptr);
-      if (std::isfinite(v)) return v;
-    }
-  }
-  if (!IsMissingToken(cell)) *invalid = true;
-  return kMissing;
+  if (q != end || digits == 0 || digits > 15) return false;
+  double value = static_cast<double>(mantissa);
+  if (fraction_digits > 0) value /= kPow10[fraction_digits];
+  *out = negative ? -value : value;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -304,12 +273,25 @@ struct FieldRef {
 };
 constexpr std::size_t kInInput = std::numeric_limits<std::size_t>::max();
 
-// CsvParser: turns the bytes of one CSV document, fed in pieces, into a CsvTable.
+// `a/b/YYYY` days wait for the file's day-first decision as a provisional value below
+// every real day (and above kNoDay): kSlashBase - (year * 10000 + a * 100 + b).
+constexpr Day kSlashBase = -100'000'000;
+constexpr Day EncodeSlash(int year, int first, int second) {
+  return kSlashBase - (year * 10000 + first * 100 + second);
+}
+constexpr bool IsSlash(Day d) { return d <= kSlashBase && d != kNoDay; }
+
+// CsvParser: splits the bytes of one CSV document, fed in pieces, into rows for a
+// TableBuilder. Decides the delimiter (and with it the decimal mark) from the header line.
 // Thread-safety: none; one parser per load.
 class CsvParser {
  public:
-  CsvParser(std::string_view source, std::size_t size_hint)
-      : source_(source), size_hint_(size_hint) {}
+  CsvParser(std::string_view source, std::size_t size_hint, const LoadOptions& options,
+            Encoding encoding)
+      : source_(source), size_hint_(size_hint), options_(options), encoding_(encoding),
+        builder_(options) {
+    if (options.delimiter) delimiter_ = *options.delimiter;
+  }
   CsvParser(const CsvParser&) = delete;
   CsvParser& operator=(const CsvParser&) = delete;
 
@@ -322,6 +304,11 @@ class CsvParser {
   // The same for the rows fed so far, leaving the parser ready for more (a copy).
   Result<CsvTable> Snapshot() const;
 
+  // After Feed failed because the bytes are not UTF-8 (and hold no NUL): where, for the
+  // note of the parser that reads them again as Windows-1252.
+  const std::optional<CellExample>& not_utf8() const { return not_utf8_; }
+  void AddNote(std::string note) { builder_.report().notes.push_back(std::move(note)); }
+
  private:
   enum class Split { kRow, kBlank, kNeedMore, kEnd, kError };
 
@@ -329,25 +316,37 @@ class CsvParser {
     return Error{source_.empty() ? what : fmt::format("{}: {}", source_, what), ""};
   }
 
+  // Finds the header line and picks the delimiter; false when the line is not complete yet.
+  bool DecideDelimiter(const char* p, const char* end, bool at_eof);
+  template <char kDelim, char kDecimal>
+  Result<std::size_t> FeedRows(const char* begin, const char* p, const char* end, bool at_eof);
+  template <char kDelim>
   Split SplitRow(const char*& p, const char* end, bool at_eof);
   std::string_view FieldAt(std::size_t i) const {
     const FieldRef& f = fields_[i];
     if (f.scratch_offset == kInInput) return {f.data, f.size};
     return {scratch_.data() + f.scratch_offset, f.size};
   }
-  void TakeHeader(const char* rest, const char* end);
-  void TakeRow();
+  std::optional<Error> TakeHeader(const char* rest, const char* end);
+  template <char kDecimal>
+  [[gnu::always_inline]] inline void TakeRow();
+  void TakeOddRow();
 
   std::string source_;
   std::size_t size_hint_;
+  LoadOptions options_;
+  Encoding encoding_;
   bool bom_checked_ = false;
   bool have_header_ = false;
+  char delimiter_ = 0;  // 0 until decided
   std::size_t line_ = 1;  // physical line of the first unconsumed byte
+  std::optional<CellExample> not_utf8_;
 
   // The row being split.
   std::vector<FieldRef> fields_;
   std::size_t field_count_ = 0;  // fields in the row (may exceed fields_.size())
   std::size_t row_line_breaks_ = 0;
+  std::size_t row_line_ = 0;  // line the row starts on
   std::string scratch_;
   std::string error_;
 
@@ -357,6 +356,7 @@ class CsvParser {
 
 // Splits one line (or a blank one) starting at p into fields_. On kRow/kBlank p moves past
 // the line end; on kNeedMore the line does not end inside [p, end) and p is unchanged.
+template <char kDelim>
 CsvParser::Split CsvParser::SplitRow(const char*& p, const char* end, bool at_eof) {
   const char* q = p;
   {
@@ -385,7 +385,7 @@ CsvParser::Split CsvParser::SplitRow(const char*& p, const char* end, bool at_eo
   for (;;) {
     FieldRef field{q, 0, kInInput};
     const char* s = q;
-    while (s < end && IsBlank(*s)) ++s;
+    while (s < end && IsBlank(*s) && *s != kDelim) ++s;
     if (s < end && *s == '"') {
       const char* content = s + 1;
       const char* close = nullptr;
@@ -411,7 +411,7 @@ CsvParser::Split CsvParser::SplitRow(const char*& p, const char* end, bool at_eo
       // Anything between the closing quote and the delimiter is kept, as pandas does.
       const char* after = close + 1;
       q = after;
-      while (q < end && !EndsField(*q)) ++q;
+      while (q < end && !EndsField<kDelim>(*q)) ++q;
       const bool trailing_text = !Trim(std::string_view(after, q - after)).empty();
       if (doubled || trailing_text) {
         field.scratch_offset = scratch_.size();
@@ -426,7 +426,7 @@ CsvParser::Split CsvParser::SplitRow(const char*& p, const char* end, bool at_eo
         field.size = static_cast<std::size_t>(close - content);
       }
     } else {
-      q = FindFieldEnd(q, end);
+      q = FindFieldEnd<kDelim>(q, end);
       field.size = static_cast<std::size_t>(q - field.data);
     }
 
@@ -442,7 +442,7 @@ CsvParser::Split CsvParser::SplitRow(const char*& p, const char* end, bool at_eo
       p = end;
       return Split::kRow;
     }
-    if (*q == ',') {
+    if (*q == kDelim) {
       ++q;
       continue;
     }
@@ -461,6 +461,28 @@ CsvParser::Split CsvParser::SplitRow(const char*& p, const char* end, bool at_eo
   }
 }
 
+bool CsvParser::DecideDelimiter(const char* p, const char* end, bool at_eof) {
+  // The first non-blank line, up to a line break outside quotes.
+  const char* s = p;
+  while (s < end && (IsBlank(*s) || *s == '\n' || *s == '\r')) ++s;
+  const char* start = s;
+  bool quoted = false;
+  while (s < end && (quoted || (*s != '\n' && *s != '\r'))) {
+    if (*s == '"') quoted = !quoted;
+    ++s;
+  }
+  if (s == end && !at_eof) return false;
+  const std::string_view header(start, static_cast<std::size_t>(s - start));
+  const DelimiterChoice choice = DetectDelimiter(header, options_);
+  delimiter_ = choice.delimiter;
+  if (delimiter_ != ',') {
+    AddNote(fmt::format("delimiter '{}' detected from the header on line {}: {}",
+                                        DelimiterName(delimiter_),
+                                        line_ + CountLineBreaks(p, start), choice.why));
+  }
+  return true;
+}
+
 Result<std::size_t> CsvParser::Feed(const char* data, std::size_t size, bool at_eof) {
   const char* const begin = data;
   const char* const end = data + size;
@@ -473,18 +495,39 @@ Result<std::size_t> CsvParser::Feed(const char* data, std::size_t size, bool at_
     if (size >= 3 && std::memcmp(p, kBom, 3) == 0) p += 3;
   }
 
-  const Utf8Check utf8 = CheckUtf8(p, static_cast<std::size_t>(end - p), at_eof);
-  if (utf8.bad) {
-    const bool utf16 = line_ == 1 && p == begin && size >= 2 &&
-                       ((begin[0] == '\xFF' && begin[1] == '\xFE') ||
-                        (begin[0] == '\xFE' && begin[1] == '\xFF'));
-    return MakeError(fmt::format("not UTF-8 text at line {}{}",
-                                 line_ + CountLineBreaks(p, p + utf8.valid),
-                                 utf16 ? " (looks like UTF-16)" : ""));
+  // Decoded text (UTF-16, Windows-1252) is valid UTF-8 by construction.
+  if (encoding_ == Encoding::kUtf8) {
+    const Utf8Check utf8 = CheckUtf8(p, static_cast<std::size_t>(end - p), at_eof);
+    if (utf8.bad) {
+      const std::size_t line = line_ + CountLineBreaks(p, p + utf8.valid);
+      const auto byte = static_cast<unsigned char>(p[utf8.valid]);
+      if (byte == 0) {
+        return MakeError(fmt::format(
+            "NUL byte at line {}: not a text file (a UTF-16 file needs its byte-order mark)",
+            line));
+      }
+      not_utf8_ = CellExample{line, fmt::format("byte 0x{:02X}", byte)};
+      return MakeError(fmt::format("not UTF-8 text at line {}", line));
+    }
   }
 
+  if (delimiter_ == 0 && !DecideDelimiter(p, end, at_eof)) {
+    return static_cast<std::size_t>(p - begin);
+  }
+  if (!have_header_) builder_.SetDecimalMark(delimiter_ == ';' || delimiter_ == '\t' ? ',' : '.');
+  switch (delimiter_) {
+    case ';': return FeedRows<';', ','>(begin, p, end, at_eof);
+    case '\t': return FeedRows<'\t', ','>(begin, p, end, at_eof);
+    case '|': return FeedRows<'|', '.'>(begin, p, end, at_eof);
+    default: return FeedRows<',', '.'>(begin, p, end, at_eof);
+  }
+}
+
+template <char kDelim, char kDecimal>
+Result<std::size_t> CsvParser::FeedRows(const char* begin, const char* p, const char* end,
+                                        bool at_eof) {
   for (;;) {
-    const Split split = SplitRow(p, end, at_eof);
+    const Split split = SplitRow<kDelim>(p, end, at_eof);
     switch (split) {
       case Split::kNeedMore:
       case Split::kEnd:
@@ -492,26 +535,29 @@ Result<std::size_t> CsvParser::Feed(const char* data, std::size_t size, bool at_
       case Split::kError:
         return MakeError(error_);
       case Split::kBlank:
+        if (have_header_) AddExample(builder_.report().blank_line_examples, line_, "");
         ++line_;
         ++builder_.report().blank_lines;
         break;
       case Split::kRow:
+        row_line_ = line_;
         line_ += 1 + row_line_breaks_;
         if (have_header_) {
-          TakeRow();
-        } else {
-          TakeHeader(p, end);
+          TakeRow<kDecimal>();
+        } else if (std::optional<Error> error = TakeHeader(p, end)) {
+          return *error;
         }
         break;
     }
   }
 }
 
-void CsvParser::TakeHeader(const char* rest, const char* end) {
+std::optional<Error> CsvParser::TakeHeader(const char* rest, const char* end) {
   have_header_ = true;
   // Blank lines before the header are not data; don't report them.
   builder_.report().blank_lines = 0;
   header_fields_ = field_count_;
+  builder_.report().header_fields = field_count_;
 
   std::vector<std::string_view> header;
   header.reserve(field_count_);
@@ -525,26 +571,38 @@ void CsvParser::TakeHeader(const char* rest, const char* end) {
     std::size_t lines = 0;
     for (std::size_t i = 0; i < sample; ++i) lines += rest[i] == '\n' ? 1 : 0;
     if (lines > 0) {
-      // A full row takes at least one byte per header field (commas and the line end).
+      // A full row takes at least one byte per header field (delimiters and the line end).
       const std::size_t average = std::max<std::size_t>({sample / lines, header_fields_, 1});
       estimate = size_hint_ / average + size_hint_ / average / 16 + 16;
     }
   }
-  builder_.SetHeader(header, estimate);
+  if (std::optional<Error> error = builder_.SetHeader(header, estimate, row_line_)) {
+    return MakeError(error->message);
+  }
 
   // Rows only need the fields up to the last known column.
   fields_.assign(builder_.fields_needed(), FieldRef{nullptr, 0, kInInput});
+  return std::nullopt;
 }
 
-void CsvParser::TakeRow() {
+[[gnu::noinline]] void CsvParser::TakeOddRow() {
+  LoadReport& report = builder_.report();
+  const std::string fields = fmt::format("{} field{}", field_count_, field_count_ == 1 ? "" : "s");
   if (field_count_ < header_fields_) {
-    ++builder_.report().short_rows;
-  } else if (field_count_ > header_fields_) {
-    ++builder_.report().long_rows;
+    ++report.short_rows;
+    AddExample(report.short_row_examples, row_line_, fields);
+  } else {
+    ++report.long_rows;
+    AddExample(report.long_row_examples, row_line_, fields);
   }
-  builder_.BeginRow();
+}
+
+template <char kDecimal>
+inline void CsvParser::TakeRow() {
+  if (field_count_ != header_fields_) [[unlikely]] TakeOddRow();
+  builder_.BeginRow(row_line_);
   for (const TableBuilder::Target& t : builder_.targets()) {
-    builder_.Cell(t, t.field < field_count_ ? FieldAt(t.field) : std::string_view());
+    builder_.CellWith<kDecimal>(t, t.field < field_count_ ? FieldAt(t.field) : std::string_view());
   }
 }
 
@@ -563,57 +621,71 @@ Result<CsvTable> CsvParser::Snapshot() const {
 // ---------------------------------------------------------------------------------------
 // TableBuilder (store/table_builder.h): the cell rules, shared with the SQL sources.
 
-TableBuilder::TableBuilder() {
+TableBuilder::TableBuilder(LoadOptions options) : options_(std::move(options)) {
   for (std::size_t d = 0; d < kDimensionCount; ++d) interners_.emplace_back(&table_.names[d]);
 }
 
-void TableBuilder::SetHeader(const std::vector<std::string_view>& header,
-                             std::size_t row_estimate) {
-  bool day_taken = false;
-  std::array<bool, kDimensionCount> dim_taken{};
-  std::array<bool, kMeasureCount> measure_taken{};
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    const std::string_view name = Trim(header[i]);
-    if (EqualsIgnoreCase(name, kDayColumn)) {
-      if (!day_taken) targets_.push_back({i, Kind::kDay, 0});
-      day_taken = true;
-      continue;
-    }
-    for (std::size_t d = 0; d < kDimensionCount; ++d) {
-      if (EqualsIgnoreCase(name, kDimensionColumns[d])) {
-        if (!dim_taken[d]) targets_.push_back({i, Kind::kName, d});
-        dim_taken[d] = true;
-      }
-    }
-    for (std::size_t m = 0; m < kMeasureCount; ++m) {
-      if (EqualsIgnoreCase(name, kMeasures[m].column)) {
-        if (!measure_taken[m]) targets_.push_back({i, Kind::kMeasure, m});
-        measure_taken[m] = true;
-      }
+std::optional<Error> TableBuilder::SetHeader(const std::vector<std::string_view>& header,
+                                             std::size_t row_estimate, std::size_t line) {
+  report_.header_line = line;
+  std::vector<std::string> names(header.begin(), header.end());
+  const HeaderMatch match = MatchHeader(names, options_);
+  if (!match.unmapped.empty()) {
+    std::vector<std::string> quoted;
+    for (const std::string& n : names) quoted.push_back(fmt::format("'{}'", Trim(n)));
+    return Error{fmt::format("--column {}: no such header{} (the header has {})",
+                             match.unmapped.front(),
+                             line > 0 ? fmt::format(" on line {}", line) : std::string(),
+                             fmt::join(quoted, ", ")),
+                 "column"};
+  }
+  report_.unmatched_headers = match.unmatched;
+  if (!match.renamed.empty()) {
+    report_.notes.push_back(fmt::format("headers{} read by name rules: {}",
+                                        line > 0 ? fmt::format(" on line {}", line) : std::string(),
+                                        fmt::join(match.renamed, ", ")));
+  }
+
+  std::array<bool, kKnownColumnCount> taken{};
+  for (std::size_t i = 0; i < match.fields.size(); ++i) {
+    if (!match.fields[i]) continue;
+    const ColumnId column = *match.fields[i];
+    taken[Slot(column)] = true;
+    switch (column.kind) {
+      case ColumnId::Kind::kDay: targets_.push_back({i, Kind::kDay, 0, {}}); break;
+      case ColumnId::Kind::kName: targets_.push_back({i, Kind::kName, column.index, {}}); break;
+      case ColumnId::Kind::kMeasure:
+        targets_.push_back({i, Kind::kMeasure, column.index, kMeasures[column.index].kind});
+        report_.expected[column.index] = ExpectedNumber(kMeasures[column.index].kind, decimal_);
+        break;
     }
   }
+  const bool day_taken = taken[0];
+  auto dim_taken = [&](std::size_t d) { return taken[1 + d]; };
+  auto measure_taken = [&](std::size_t m) { return taken[1 + kDimensionCount + m]; };
 
   // Missing columns, in schema order.
   if (!day_taken) report_.missing_columns.emplace_back(kDayColumn);
   for (std::size_t d = 0; d < kDimensionCount; ++d) {
-    if (!dim_taken[d]) report_.missing_columns.emplace_back(kDimensionColumns[d]);
+    if (!dim_taken(d)) report_.missing_columns.emplace_back(kDimensionColumns[d]);
   }
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    if (!measure_taken[m]) report_.missing_columns.emplace_back(kMeasures[m].column);
+    if (!measure_taken(m)) report_.missing_columns.emplace_back(kMeasures[m].column);
   }
 
   table_.has_day = day_taken;
   if (day_taken) table_.day.reserve(row_estimate);
   for (std::size_t d = 0; d < kDimensionCount; ++d) {
-    table_.names[d].present = dim_taken[d];
-    if (!dim_taken[d]) continue;
+    table_.names[d].present = dim_taken(d);
+    if (!dim_taken(d)) continue;
     table_.names[d].codes.reserve(row_estimate);
   }
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    if (!measure_taken[m]) continue;
+    if (!measure_taken(m)) continue;
     table_.measures[m].emplace();
     table_.measures[m]->reserve(row_estimate);
   }
+  return std::nullopt;
 }
 
 std::size_t TableBuilder::fields_needed() const {
@@ -622,14 +694,14 @@ std::size_t TableBuilder::fields_needed() const {
   return keep;
 }
 
-Day TableBuilder::ParseDay(std::string_view cell) {
+inline Day TableBuilder::ParseDay(std::string_view cell) {
   if (cell.empty()) return kNoDay;
   if (cell.size() == last_day_size_ && cell.size() <= sizeof(last_day_text_) &&
       std::memcmp(cell.data(), last_day_text_, cell.size()) == 0) {
     return last_day_;
   }
   const std::optional<Day> day = ParseCsvDay(cell);
-  last_day_ = day ? *day : kNoDay;
+  last_day_ = day ? *day : ParseOtherDay(cell);
   if (cell.size() <= sizeof(last_day_text_)) {
     std::memcpy(last_day_text_, cell.data(), cell.size());
     last_day_size_ = cell.size();
@@ -639,11 +711,53 @@ Day TableBuilder::ParseDay(std::string_view cell) {
   return last_day_;
 }
 
-void TableBuilder::Cell(const Target& t, std::string_view cell) {
+// The spreadsheet day forms (not YYYY-MM-DD); a/b/YYYY votes on the day-first decision.
+[[gnu::noinline]] Day TableBuilder::ParseOtherDay(std::string_view cell) {
+  const DialectDay parsed = ParseDialectDay(cell);
+  const std::string_view text = Trim(cell);
+  switch (parsed.kind) {
+    case DialectDay::Kind::kInvalid: return kNoDay;
+    case DialectDay::Kind::kDay:
+      if (!other_day_example_) other_day_example_ = CellExample{row_line_, std::string(text)};
+      return parsed.day;
+    case DialectDay::Kind::kSlash: break;
+  }
+  if (parsed.first < 1 || parsed.second < 1 || parsed.first > 31 || parsed.second > 31) {
+    return kNoDay;
+  }
+  slash_days_ = true;
+  std::optional<CellExample>* evidence = &ambiguous_day_;
+  if (parsed.first > 12 && parsed.second <= 12) evidence = &day_first_evidence_;
+  if (parsed.second > 12 && parsed.first <= 12) evidence = &month_first_evidence_;
+  if (parsed.first > 12 && parsed.second > 12) return kNoDay;  // a day in neither order
+  if (!*evidence) *evidence = CellExample{row_line_, std::string(text)};
+  return EncodeSlash(parsed.year, parsed.first, parsed.second);
+}
+
+// A number cell the fast path did not take: every other rule, and the report's examples.
+[[gnu::noinline]] double TableBuilder::ParseOtherNumber(const Target& t, std::string_view cell) {
+  CellStatus status = CellStatus::kNumber;
+  const double value = ParseNumberCell(cell, decimal_, t.measure_kind, &status);
+  if (status == CellStatus::kInvalid) {
+    ++invalid_[t.index];
+    AddExample(report_.invalid_examples[t.index], row_line_, Trim(cell));
+  } else if (status == CellStatus::kDuration) {
+    if (durations_[t.index]++ == 0) {
+      duration_example_[t.index] = CellExample{row_line_, std::string(Trim(cell))};
+    }
+  }
+  return value;
+}
+
+template <char kDecimal>
+void TableBuilder::CellWith(const Target& t, std::string_view cell) {
   switch (t.kind) {
     case Kind::kDay: {
       const Day day = ParseDay(cell);
-      if (day == kNoDay) ++report_.missing_days;
+      if (day == kNoDay) [[unlikely]] {
+        ++report_.missing_days;
+        AddExample(report_.missing_day_examples, row_line_, Trim(cell));
+      }
       table_.day.push_back(day);
       break;
     }
@@ -651,21 +765,129 @@ void TableBuilder::Cell(const Target& t, std::string_view cell) {
       table_.names[t.index].codes.push_back(interners_[t.index].Intern(Trim(cell)));
       break;
     case Kind::kMeasure: {
-      bool invalid = false;
-      table_.measures[t.index]->push_back(ParseNumber(cell, &invalid));
-      invalid_[t.index] += invalid ? 1 : 0;
+      double value;
+      if (!ParseSimpleNumber<kDecimal>(cell, &value)) value = ParseOtherNumber(t, cell);
+      if constexpr (kDecimal == ',') {
+        if (!decimal_comma_example_ && cell.find(',') != std::string_view::npos &&
+            !std::isnan(value)) {
+          decimal_comma_example_ = CellExample{row_line_, std::string(Trim(cell))};
+        }
+      }
+      table_.measures[t.index]->push_back(value);
       break;
     }
   }
 }
 
-CsvTable TableBuilder::Complete(ParsedTable table, LoadReport report,
-                                const std::array<std::size_t, kMeasureCount>& invalid,
-                                std::string_view source) {
-  // Percent columns given as fractions: every present value within [0, 1].
+void TableBuilder::Cell(const Target& t, std::string_view cell) {
+  if (decimal_ == ',') {
+    CellWith<','>(t, cell);
+  } else {
+    CellWith<'.'>(t, cell);
+  }
+}
+
+std::size_t TableBuilder::LineOfRow(std::size_t row) const {
+  auto it = std::upper_bound(line_jumps_.begin(), line_jumps_.end(), row,
+                             [](std::size_t r, const auto& jump) { return r < jump.first; });
+  if (it == line_jumps_.begin()) return 0;
+  --it;
+  return it->second + (row - it->first);
+}
+
+// The first few present values of a column, with their lines.
+std::vector<CellExample> TableBuilder::FirstValues(const std::vector<double>& values) const {
+  std::vector<CellExample> out;
+  for (std::size_t r = 0; r < values.size() && out.size() < kMaxExamples; ++r) {
+    if (!std::isnan(values[r])) out.push_back({LineOfRow(r), fmt::format("{}", values[r])});
+  }
+  return out;
+}
+
+// Decides once for the file whether `a/b/YYYY` is day-first and turns the provisional
+// values into days.
+std::optional<Error> TableBuilder::ResolveSlashDays(ParsedTable& table, LoadReport& report) const {
+  if (!slash_days_) return std::nullopt;
+  if (day_first_evidence_ && month_first_evidence_) {
+    return Error{fmt::format(
+        "days conflict: '{}' on line {} is day-first (DD/MM/YYYY) but '{}' on line {} is "
+        "month-first (MM/DD/YYYY); one file must use one order",
+        day_first_evidence_->value, day_first_evidence_->line, month_first_evidence_->value,
+        month_first_evidence_->line), ""};
+  }
+  bool month_first = options_.month_first;
+  if (day_first_evidence_) {
+    month_first = false;
+    report.notes.push_back(fmt::format(
+        "days a/b/YYYY read day-first (DD/MM/YYYY): '{}' on line {} has a first part above 12{}",
+        day_first_evidence_->value, day_first_evidence_->line,
+        options_.month_first ? "; --month-first ignored" : ""));
+  } else if (month_first_evidence_) {
+    month_first = true;
+    report.notes.push_back(fmt::format(
+        "days a/b/YYYY read month-first (MM/DD/YYYY): '{}' on line {} has a second part above 12",
+        month_first_evidence_->value, month_first_evidence_->line));
+  } else if (ambiguous_day_) {
+    report.notes.push_back(
+        month_first
+            ? fmt::format("days a/b/YYYY are ambiguous (no part above 12, e.g. '{}' on line {}): "
+                          "read month-first as --month-first says",
+                          ambiguous_day_->value, ambiguous_day_->line)
+            : fmt::format("days a/b/YYYY are ambiguous (no part above 12, e.g. '{}' on line {}): "
+                          "read day-first (DD/MM/YYYY); use --month-first if they are MM/DD/YYYY",
+                          ambiguous_day_->value, ambiguous_day_->line));
+  }
+  std::vector<CellExample> bad;
+  for (std::size_t r = 0; r < table.day.size(); ++r) {
+    Day& d = table.day[r];
+    if (!IsSlash(d)) continue;
+    const int code = kSlashBase - d;
+    const int year = code / 10000;
+    const int first = code / 100 % 100;
+    const int second = code % 100;
+    const std::optional<Day> day =
+        month_first ? DayFromCivil(year, first, second) : DayFromCivil(year, second, first);
+    d = day ? *day : kNoDay;
+    if (!day) {
+      ++report.missing_days;
+      AddExample(bad, LineOfRow(r), fmt::format("{:02}/{:02}/{:04}", first, second, year));
+    }
+  }
+  if (!bad.empty()) {
+    auto& examples = report.missing_day_examples;
+    examples.insert(examples.end(), bad.begin(), bad.end());
+    std::sort(examples.begin(), examples.end(),
+              [](const CellExample& a, const CellExample& b) { return a.line < b.line; });
+    if (examples.size() > kMaxExamples) examples.resize(kMaxExamples);
+  }
+  return std::nullopt;
+}
+
+// Percent columns given as fractions, and the CSAT 1–5 rating: whole-column rules.
+void TableBuilder::ApplyScales(ParsedTable& table, LoadReport& report) const {
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
     if (kMeasures[m].kind != MeasureKind::kPercent || !table.measures[m]) continue;
     std::vector<double>& values = *table.measures[m];
+    const bool csat = m == Index(Measure::kCsat);
+    if (csat && options_.csat_scale == 5) {
+      std::vector<CellExample> outside;
+      const std::vector<CellExample> examples = FirstValues(values);
+      for (std::size_t r = 0; r < values.size(); ++r) {
+        double& v = values[r];
+        if (std::isnan(v)) continue;
+        if (v < 1.0 || v > 5.0) AddExample(outside, LineOfRow(r), fmt::format("{}", v));
+        v = (v - 1.0) * 25.0;
+      }
+      std::string note = fmt::format(
+          "column 'csat' read as a 1–5 rating (--csat-scale 5): 1..5 mapped to 0..100 %{}",
+          examples.empty() ? "" : ", e.g. " + DescribeExamples(examples));
+      if (!outside.empty()) {
+        note += fmt::format("; values outside 1–5 mapped the same way: {}; expected 1 to 5",
+                            DescribeExamples(outside));
+      }
+      report.notes.push_back(std::move(note));
+      continue;
+    }
     bool any_present = false;
     bool all_fractions = true;
     for (const double v : values) {
@@ -676,23 +898,73 @@ CsvTable TableBuilder::Complete(ParsedTable table, LoadReport report,
         break;
       }
     }
-    if (!any_present || !all_fractions) continue;
-    for (double& v : values) v *= 100.0;  // NaN stays NaN
-    report.scaled_percent_columns.emplace_back(kMeasures[m].column);
+    if (!any_present) continue;
+    if (all_fractions) {
+      report.scaled_examples[m] = FirstValues(values);
+      for (double& v : values) v *= 100.0;  // NaN stays NaN
+      report.scaled_percent_columns.emplace_back(kMeasures[m].column);
+      continue;
+    }
+    if (!csat) continue;
+    bool rating = true;
+    bool above_one = false;
+    for (const double v : values) {
+      if (std::isnan(v)) continue;
+      if (v < 1.0 || v > 5.0) {
+        rating = false;
+        break;
+      }
+      above_one = above_one || v > 1.0;
+    }
+    if (rating && above_one) {
+      report.notes.push_back(fmt::format(
+          "column 'csat' looks like a 1–5 rating (every value within 1–5, e.g. {}): shown as "
+          "given, not as a percent; expected 0–100 %, or use --csat-scale 5 to map 1..5 to 0..100 %",
+          DescribeExamples(FirstValues(values))));
+    }
+  }
+}
+
+Result<CsvTable> TableBuilder::Complete(ParsedTable table, LoadReport report,
+                                        std::string_view source) const {
+  if (std::optional<Error> error = ResolveSlashDays(table, report)) {
+    return Error{source.empty() ? error->message : fmt::format("{}: {}", source, error->message),
+                 ""};
+  }
+  ApplyScales(table, report);
+
+  if (other_day_example_) {
+    report.notes.push_back(fmt::format("days in spreadsheet forms read, e.g. {}",
+                                       DescribeExamples({*other_day_example_})));
+  }
+  if (decimal_comma_example_) {
+    report.notes.push_back(fmt::format(
+        "numbers read with a decimal comma (the file is ';'- or tab-separated), e.g. {}",
+        DescribeExamples({*decimal_comma_example_})));
+  }
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (durations_[m] == 0) continue;
+    report.notes.push_back(fmt::format(
+        "column '{}': {} duration{} converted to {}, e.g. {}", kMeasures[m].column,
+        durations_[m], durations_[m] == 1 ? "" : "s",
+        kMeasures[m].kind == MeasureKind::kMinutes ? "minutes" : "seconds",
+        DescribeExamples({*duration_example_[m]})));
   }
 
   report.source = source;
   report.rows_loaded = table.rows;
-  report.invalid_cells = invalid;
+  report.invalid_cells = invalid_;
   return CsvTable{std::move(table), std::move(report)};
 }
 
-CsvTable TableBuilder::Finish(std::string_view source) {
-  return Complete(std::move(table_), std::move(report_), invalid_, source);
+Result<CsvTable> TableBuilder::Finish(std::string_view source) {
+  ParsedTable table = std::move(table_);
+  LoadReport report = std::move(report_);
+  return Complete(std::move(table), std::move(report), source);
 }
 
-CsvTable TableBuilder::Copy(std::string_view source) const {
-  return Complete(table_, report_, invalid_, source);
+Result<CsvTable> TableBuilder::Copy(std::string_view source) const {
+  return Complete(table_, report_, source);
 }
 
 namespace {
@@ -714,6 +986,67 @@ class FdCloser {
 // A file too big for memory is an error like any other unreadable file.
 Error OutOfMemory(std::string_view source) {
   return Error{fmt::format("{}: too large to load: out of memory", source), ""};
+}
+
+// The note of a file read as something other than UTF-8.
+std::string EncodingNote(Encoding encoding, const std::optional<CellExample>& not_utf8) {
+  if (encoding == Encoding::kWindows1252 && not_utf8) {
+    return fmt::format("read as Windows-1252: {} on line {} is not UTF-8 (expected UTF-8 text)",
+                       not_utf8->value, not_utf8->line);
+  }
+  return fmt::format("decoded from {} (byte-order mark on line 1)", EncodingName(encoding));
+}
+
+// Reads from fd until `capacity` bytes are in buf or the file ends.
+Result<std::size_t> ReadSome(int fd, char* buf, std::size_t filled, std::size_t capacity,
+                             bool* eof, const std::string& path) {
+  while (!*eof && filled < capacity) {
+    const ssize_t n = ::read(fd, buf + filled, capacity - filled);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error{fmt::format("cannot read '{}': {}", path, ErrnoText(errno)), ""};
+    }
+    if (n == 0) {
+      *eof = true;
+    } else {
+      filled += static_cast<std::size_t>(n);
+    }
+  }
+  return filled;
+}
+
+// A file in another encoding: each piece read is decoded to UTF-8, then parsed.
+Result<std::size_t> ReadDecoded(int fd, Encoding encoding, CsvParser& parser,
+                                const std::string& path) {
+  std::unique_ptr<char[]> raw(new char[kReadChunk]);
+  std::size_t filled = 0;
+  bool eof = false;
+  bool first = true;
+  TextDecoder decoder(encoding);
+  std::string text;
+  while (true) {
+    Result<std::size_t> got = ReadSome(fd, raw.get(), filled, kReadChunk, &eof, path);
+    if (!got) return got.error();
+    filled = *got;
+    std::size_t skip = 0;
+    if (first) {
+      // The byte-order mark is not text (a UTF-8 one read again as Windows-1252 neither).
+      const std::string_view start(raw.get(), std::min<std::size_t>(filled, 3));
+      skip = encoding == Encoding::kWindows1252 ? BomSize(Encoding::kUtf8, start)
+                                                : BomSize(encoding, start);
+      first = false;
+    }
+    Result<std::size_t> decoded = decoder.Decode(raw.get() + skip, filled - skip, eof, text);
+    if (!decoded) return Error{fmt::format("{}: {}", path, decoded.error().message), ""};
+    const std::size_t used = skip + *decoded;
+    std::memmove(raw.get(), raw.get() + used, filled - used);
+    filled -= used;
+    const bool last = eof && filled == 0;
+    Result<std::size_t> consumed = parser.Feed(text.data(), text.size(), last);
+    if (!consumed) return consumed.error();
+    text.erase(0, *consumed);
+    if (last) return std::size_t{0};
+  }
 }
 
 // Opens `path` for reading: the descriptor and the file's size (0 when not a regular file).
@@ -775,7 +1108,31 @@ Result<FedLines> FeedLines(CsvParser& parser, int fd, const std::string& path) {
   return fed;
 }
 
-Result<CsvTable> ReadFile(const std::string& path) {
+// The encoding named by the file's byte-order mark (UTF-8 when it has none, or when the
+// file cannot be read at an offset), peeked without moving the file offset.
+Encoding PeekEncoding(int fd) {
+  char head[2] = {};
+  const ssize_t peeked = ::pread(fd, head, sizeof head, 0);
+  return EncodingFromBom(
+      std::string_view(head, static_cast<std::size_t>(std::max<ssize_t>(peeked, 0))));
+}
+
+// A file in another encoding than UTF-8 (read in full, decoded as it is read); for a file
+// that proved not to be UTF-8, `not_utf8` says where.
+Result<CsvTable> ReadOtherEncoding(int fd, std::size_t size_hint, Encoding encoding,
+                                   const std::optional<CellExample>& not_utf8,
+                                   const std::string& path, const LoadOptions& options) {
+  if (::lseek(fd, 0, SEEK_SET) != 0) {
+    return Error{fmt::format("cannot read '{}': {}", path, ErrnoText(errno)), ""};
+  }
+  CsvParser parser(path, size_hint, options, encoding);
+  parser.AddNote(EncodingNote(encoding, not_utf8));
+  Result<std::size_t> read = ReadDecoded(fd, encoding, parser, path);
+  if (!read) return read.error();
+  return parser.Finish();
+}
+
+Result<CsvTable> ReadFile(const std::string& path, const LoadOptions& options) {
   auto opened = OpenForReading(path);
   if (!opened) return opened.error();
   const auto [fd, size_hint] = *opened;
@@ -783,12 +1140,25 @@ Result<CsvTable> ReadFile(const std::string& path) {
 #ifdef POSIX_FADV_SEQUENTIAL
   (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-  CsvParser parser(path, size_hint);
-  auto fed = FeedLines(parser, fd, path);
-  if (!fed) return fed.error();
-  Result<std::size_t> last = parser.Feed(fed->rest.data(), fed->rest.size(), /*at_eof=*/true);
-  if (!last) return last.error();
-  return parser.Finish();
+  const Encoding encoding = PeekEncoding(fd);
+  if (encoding != Encoding::kUtf8) {
+    return ReadOtherEncoding(fd, size_hint, encoding, std::nullopt, path, options);
+  }
+  std::optional<CellExample> not_utf8;
+  {
+    CsvParser parser(path, size_hint, options, Encoding::kUtf8);
+    auto fed = FeedLines(parser, fd, path);
+    if (fed) {
+      Result<std::size_t> last = parser.Feed(fed->rest.data(), fed->rest.size(), /*at_eof=*/true);
+      if (last) return parser.Finish();
+      if (!parser.not_utf8()) return last.error();
+    } else if (!parser.not_utf8()) {
+      return fed.error();
+    }
+    not_utf8 = parser.not_utf8();
+  }
+  // Not UTF-8 and no NUL so far: read it again, as Windows-1252.
+  return ReadOtherEncoding(fd, size_hint, Encoding::kWindows1252, not_utf8, path, options);
 }
 
 // Bytes [offset, offset + size) of an open file; shorter when the file is.
@@ -805,22 +1175,51 @@ std::string ReadAt(int fd, std::uint64_t offset, std::size_t size) {
   return out;
 }
 
+// In memory: the same steps as ReadFile.
+Result<CsvTable> Parse(std::string_view bytes, std::string_view source, const LoadOptions& options) {
+  Encoding encoding = EncodingFromBom(bytes);
+  std::optional<CellExample> not_utf8;
+  if (encoding == Encoding::kUtf8) {
+    CsvParser parser(source, bytes.size(), options, Encoding::kUtf8);
+    Result<std::size_t> fed = parser.Feed(bytes.data(), bytes.size(), /*at_eof=*/true);
+    if (fed) return parser.Finish();
+    if (!parser.not_utf8()) return fed.error();
+    not_utf8 = parser.not_utf8();
+    encoding = Encoding::kWindows1252;
+  }
+  const std::size_t skip = encoding == Encoding::kWindows1252
+                               ? BomSize(Encoding::kUtf8, bytes)
+                               : BomSize(encoding, bytes);
+  std::string text;
+  TextDecoder decoder(encoding);
+  Result<std::size_t> decoded =
+      decoder.Decode(bytes.data() + skip, bytes.size() - skip, /*at_eof=*/true, text);
+  if (!decoded) {
+    return Error{source.empty() ? decoded.error().message
+                                : fmt::format("{}: {}", source, decoded.error().message),
+                 ""};
+  }
+  CsvParser parser(source, text.size(), options, encoding);
+  parser.AddNote(EncodingNote(encoding, not_utf8));
+  Result<std::size_t> fed = parser.Feed(text.data(), text.size(), /*at_eof=*/true);
+  if (!fed) return fed.error();
+  return parser.Finish();
+}
+
 }  // namespace
 
-Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source) {
+Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source,
+                          const LoadOptions& options) {
   try {
-    CsvParser parser(source, bytes.size());
-    Result<std::size_t> fed = parser.Feed(bytes.data(), bytes.size(), /*at_eof=*/true);
-    if (!fed) return fed.error();
-    return parser.Finish();
+    return Parse(bytes, source, options);
   } catch (const std::bad_alloc&) {
     return OutOfMemory(source);
   }
 }
 
-Result<CsvTable> ReadCsvFile(const std::string& path) {
+Result<CsvTable> ReadCsvFile(const std::string& path, const LoadOptions& options) {
   try {
-    return ReadFile(path);
+    return ReadFile(path, options);
   } catch (const std::bad_alloc&) {
     return OutOfMemory(path);
   }
@@ -830,14 +1229,16 @@ Result<CsvTable> ReadCsvFile(const std::string& path) {
 // AppendableCsv (csv_loader.h).
 
 struct AppendableCsv::State {
-  explicit State(const std::string& path, std::size_t size_hint) : parser(path, size_hint) {}
+  State(const std::string& path, std::size_t size_hint, const LoadOptions& options)
+      : parser(path, size_hint, options, Encoding::kUtf8) {}
   CsvParser parser;
   std::uint64_t offset = 0;  // bytes parsed: the file's size at the last read
   std::string head;          // the file's first bytes and the last ones before `offset`,
   std::string tail;          // to tell an append from a rewrite
 };
 
-AppendableCsv::AppendableCsv(std::string path) : path_(std::move(path)) {}
+AppendableCsv::AppendableCsv(std::string path, LoadOptions options)
+    : path_(std::move(path)), options_(std::move(options)) {}
 AppendableCsv::~AppendableCsv() = default;
 
 bool AppendableCsv::can_append() const { return state_ != nullptr; }
@@ -861,14 +1262,22 @@ Result<CsvTable> AppendableCsv::ReadAll() {
   if (!opened) return opened.error();
   const auto [fd, size_hint] = *opened;
   FdCloser closer(fd);
-  auto state = std::make_unique<State>(path_, size_hint);
+  // Files in other encodings are read in full every time (no append path).
+  if (PeekEncoding(fd) != Encoding::kUtf8) return ReadFile(path_, options_);
+  auto state = std::make_unique<State>(path_, size_hint, options_);
   auto fed = FeedLines(state->parser, fd, path_);
-  if (!fed) return fed.error();
+  if (!fed) {
+    if (state->parser.not_utf8()) return ReadFile(path_, options_);
+    return fed.error();
+  }
   if (!fed->rest.empty()) {
     // The last line has no line break: parse it as the file's end (as ReadCsvFile does);
     // the parser is then finished, and a later change is read in full.
     Result<std::size_t> last = state->parser.Feed(fed->rest.data(), fed->rest.size(), true);
-    if (!last) return last.error();
+    if (!last) {
+      if (state->parser.not_utf8()) return ReadFile(path_, options_);
+      return last.error();
+    }
     return state->parser.Finish();
   }
   state->offset = fed->consumed;

@@ -1,6 +1,7 @@
 // The CSV loader: bytes of one CSV file -> ParsedTable + LoadReport, per the "Input" rules
 // of docs/kpis.md (BOM, CRLF, RFC 4180 quoting, header matching, junk cells, percent
-// fractions, day with a time part, short/long rows, blank lines). Never throws on bad
+// fractions, day with a time part, short/long rows, blank lines) and its "Files from
+// spreadsheets and other tools" rules (csv_dialect.h), steered by LoadOptions. Never throws on bad
 // input: an unreadable file is an Error naming the line and what is wrong.
 // Thread-safety: stateless functions; safe from any thread.
 #pragma once
@@ -11,16 +12,20 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "store/load_options.h"
 #include "store/table_builder.h"
 
 namespace keeta {
 
 // Parses a whole CSV document held in memory. `source` names it in messages and the report.
-Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source);
+Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source,
+                          const LoadOptions& options = {});
 
 // Reads and parses a file, read in 1 MiB pieces (not mmap: a file rewritten in place
 // while mapped would crash the server with SIGBUS); no copy of the whole file is kept.
-Result<CsvTable> ReadCsvFile(const std::string& path);
+// The encoding is taken from the byte-order mark; a file that proves not to be UTF-8 is
+// read a second time, as Windows-1252.
+Result<CsvTable> ReadCsvFile(const std::string& path, const LoadOptions& options = {});
 
 // A CSV file read so that rows appended to it later cost only their own parsing: after a
 // read that ended on a line break the parser keeps its state, and the next Read, if the
@@ -28,11 +33,12 @@ Result<CsvTable> ReadCsvFile(const std::string& path);
 // bytes. Anything else (a rewrite, a shrink, a last line without its line break yet, a bad
 // tail) reads the whole file anew, so Read always returns what ReadCsvFile would (the
 // differential test checks this). The price is memory: the parsed columns are kept beside
-// the caller's snapshot (about 100 bytes per row), and each Read copies them.
+// the caller's snapshot (about 100 bytes per row), and each Read copies them. A file in
+// UTF-16 or Windows-1252 is read in full every time.
 // Thread-safety: none; one thread at a time.
 class AppendableCsv {
  public:
-  explicit AppendableCsv(std::string path);
+  explicit AppendableCsv(std::string path, LoadOptions options = {});
   ~AppendableCsv();
   AppendableCsv(const AppendableCsv&) = delete;
   AppendableCsv& operator=(const AppendableCsv&) = delete;
@@ -48,6 +54,7 @@ class AppendableCsv {
   Result<CsvTable> ReadAppended();
 
   std::string path_;
+  LoadOptions options_;
   std::unique_ptr<State> state_;  // null: the next Read reads everything
 };
 

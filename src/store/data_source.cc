@@ -6,6 +6,7 @@
 #include <ctime>
 #include <fmt/format.h>
 
+#include "store/bundled_sample.h"
 #include "store/csv_loader.h"
 
 namespace keeta {
@@ -23,7 +24,8 @@ namespace {
 // A CSV file; change detection by (inode, size, mtime) so an atomic rename is seen too.
 class CsvSource final : public DataSource {
  public:
-  explicit CsvSource(std::string path) : path_(path), csv_(std::move(path)) {}
+  CsvSource(std::string path, LoadOptions options)
+      : path_(path), csv_(std::move(path), std::move(options)) {}
 
   std::string Describe() const override { return path_; }
 
@@ -66,10 +68,41 @@ class CsvSource final : public DataSource {
   bool loaded_ = false;
 };
 
+// The sample compiled into the binary: loaded once, never changes.
+class BundledSampleSource final : public DataSource {
+ public:
+  explicit BundledSampleSource(LoadOptions options) : options_(std::move(options)) {}
+
+  std::string Describe() const override { return std::string(kBundledSampleName); }
+
+  bool MaybeChanged() override { return !loaded_; }
+
+  Result<std::shared_ptr<const Dataset>> Load() override {
+    loaded_ = true;
+    auto parsed = ParseCsv(BundledSampleCsv(), kBundledSampleName, options_);
+    if (!parsed) return parsed.error();
+    parsed->report.loaded_at = UtcNowIso8601();
+    return Dataset::Build(std::move(parsed->table), std::move(parsed->report));
+  }
+
+ private:
+  LoadOptions options_;
+  bool loaded_ = false;
+};
+
 }  // namespace
 
-std::unique_ptr<DataSource> MakeCsvSource(std::string path) {
-  return std::make_unique<CsvSource>(std::move(path));
+std::unique_ptr<DataSource> MakeCsvSource(std::string path, LoadOptions options) {
+  return std::make_unique<CsvSource>(std::move(path), std::move(options));
+}
+
+std::unique_ptr<DataSource> MakeBundledSampleSource(LoadOptions options) {
+  return std::make_unique<BundledSampleSource>(std::move(options));
+}
+
+std::unique_ptr<DataSource> MakeDataSource(const std::string& data, const LoadOptions& options) {
+  if (data.empty()) return MakeBundledSampleSource(options);
+  return MakeCsvSource(data, options);
 }
 
 }  // namespace keeta

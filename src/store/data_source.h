@@ -8,6 +8,7 @@
 
 #include "core/dataset.h"
 #include "core/result.h"
+#include "store/load_options.h"
 
 namespace keeta {
 
@@ -26,8 +27,15 @@ class DataSource {
   virtual Result<std::shared_ptr<const Dataset>> Load() = 0;
 };
 
-// A CSV file on disk.
-std::unique_ptr<DataSource> MakeCsvSource(std::string path);
+// A CSV file on disk, read with `options` (delimiter, day order, column mapping...).
+std::unique_ptr<DataSource> MakeCsvSource(std::string path, LoadOptions options = {});
+
+// The sample data compiled into the binary (store/bundled_sample.h): what `serve` and
+// `kpis` show without --data, from any working directory.
+std::unique_ptr<DataSource> MakeBundledSampleSource(LoadOptions options = {});
+
+// `--data` as given: empty means the bundled sample, anything else a CSV path.
+std::unique_ptr<DataSource> MakeDataSource(const std::string& data, const LoadOptions& options);
 
 // Current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (stamped into LoadReport::loaded_at).
 std::string UtcNowIso8601();

@@ -1,19 +1,25 @@
 // TableBuilder: rows of text cells under a header -> ParsedTable + LoadReport, by the column
-// and cell rules of docs/kpis.md ("Input", "Cells"). The one implementation of those rules:
-// the CSV loader feeds it the fields of each line, the SQL sources the values of each row
-// (a NULL as an empty cell), so the same rows give the same numbers from either.
+// and cell rules of docs/kpis.md ("Input", "Cells", and the cell and header rules of "Files
+// from spreadsheets and other tools"). The one implementation of those rules: the CSV
+// loader feeds it the fields of each line, the SQL sources the values of each row (a NULL
+// as an empty cell), so the same rows give the same numbers from either. A chunked or
+// parallel parser can feed one builder per chunk the same way.
 // Thread-safety: none; one builder per load.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/load_report.h"
 #include "core/parsed_table.h"
+#include "core/result.h"
+#include "store/load_options.h"
 #include "store/name_interner.h"
 
 namespace keeta {
@@ -31,44 +37,90 @@ class TableBuilder {
     std::size_t field;  // position in the header
     Kind kind;
     std::size_t index;  // Dimension or Measure index
+    MeasureKind measure_kind;  // kMeasure: picks the cell rules (durations in time columns)
   };
 
-  TableBuilder();
+  explicit TableBuilder(LoadOptions options = {});
   // The interners point into the table.
   TableBuilder(const TableBuilder&) = delete;
   TableBuilder& operator=(const TableBuilder&) = delete;
 
-  // Matches header names to the known columns (a column named twice: the first wins),
-  // records the missing ones in the report and reserves room for `row_estimate` rows.
-  void SetHeader(const std::vector<std::string_view>& header, std::size_t row_estimate);
+  // The decimal mark of number cells: `.` (default), or `,` in a `;`- or tab-separated
+  // file (then `.` and spaces group thousands). Set before SetHeader.
+  void SetDecimalMark(char decimal) { decimal_ = decimal; }
+  char decimal_mark() const { return decimal_; }
+
+  // Matches header names to the known columns (an explicit --column mapping first, then
+  // names and aliases after normalisation; a column named twice: the first wins), records
+  // the missing and unmatched ones in the report and reserves room for `row_estimate`
+  // rows. `line` is the header's line in a file (0 otherwise). A --column mapping whose
+  // header is absent is an Error.
+  std::optional<Error> SetHeader(const std::vector<std::string_view>& header,
+                                 std::size_t row_estimate, std::size_t line = 0);
   // The matched fields, in header order.
   const std::vector<Target>& targets() const { return targets_; }
   // Rows only need the fields before this one.
   std::size_t fields_needed() const;
 
-  // One row: BeginRow, then Cell for every target (a missing field as "").
-  void BeginRow() { ++table_.rows; }
+  // One row: BeginRow (with its line in a file, for the notes; 0 otherwise), then Cell for
+  // every target (a missing field as "").
+  void BeginRow(std::size_t line = 0) {
+    if (line != next_row_line_) [[unlikely]] line_jumps_.emplace_back(table_.rows, line);
+    next_row_line_ = line + 1;
+    row_line_ = line;
+    ++table_.rows;
+  }
   void Cell(const Target& target, std::string_view cell);
+  // Cell with the decimal mark fixed at compile time (the CSV loader's row loop).
+  template <char kDecimal>
+  void CellWith(const Target& target, std::string_view cell);
 
   LoadReport& report() { return report_; }
   std::size_t rows() const { return table_.rows; }
+  std::size_t row_line() const { return row_line_; }
 
-  // Applies the whole-table rules (percent fractions) and hands the result over.
-  CsvTable Finish(std::string_view source);
+  // Applies the whole-table rules (the day-first decision, percent fractions, the CSAT
+  // scale) and hands the result over. Days that conflict (some day-first, some
+  // month-first) are an Error naming a line of each.
+  Result<CsvTable> Finish(std::string_view source);
   // The same, leaving this builder as it was so that more rows can be added later.
-  CsvTable Copy(std::string_view source) const;
+  Result<CsvTable> Copy(std::string_view source) const;
 
  private:
-  Day ParseDay(std::string_view cell);
-  static CsvTable Complete(ParsedTable table, LoadReport report,
-                           const std::array<std::size_t, kMeasureCount>& invalid,
-                           std::string_view source);
+  [[gnu::always_inline]] inline Day ParseDay(std::string_view cell);
+  Day ParseOtherDay(std::string_view cell);
+  double ParseOtherNumber(const Target& t, std::string_view cell);
+  std::size_t LineOfRow(std::size_t row) const;
+  std::vector<CellExample> FirstValues(const std::vector<double>& values) const;
+  std::optional<Error> ResolveSlashDays(ParsedTable& table, LoadReport& report) const;
+  void ApplyScales(ParsedTable& table, LoadReport& report) const;
+  Result<CsvTable> Complete(ParsedTable table, LoadReport report,
+                            std::string_view source) const;
 
+  LoadOptions options_;
+  char decimal_ = '.';
   std::vector<Target> targets_;
   ParsedTable table_;
   LoadReport report_;
   std::vector<NameInterner> interners_;
   std::array<std::size_t, kMeasureCount> invalid_{};
+
+  // Row -> line: rows follow each other one line apart except after these (row, line)
+  // jumps (blank lines, quoted line breaks); for the notes made after the last row.
+  std::vector<std::pair<std::size_t, std::size_t>> line_jumps_;
+  std::size_t next_row_line_ = 0;
+  std::size_t row_line_ = 0;
+
+  std::array<std::size_t, kMeasureCount> durations_{};
+  std::array<std::optional<CellExample>, kMeasureCount> duration_example_;
+  std::optional<CellExample> decimal_comma_example_;
+  std::optional<CellExample> other_day_example_;  // first day in a spreadsheet form
+
+  // `a/b/YYYY` days: the first line of each kind of evidence for the day-first decision.
+  bool slash_days_ = false;
+  std::optional<CellExample> day_first_evidence_;    // first part above 12
+  std::optional<CellExample> month_first_evidence_;  // second part above 12
+  std::optional<CellExample> ambiguous_day_;         // neither
 
   // Consecutive rows usually share a day; remember the last text and its value.
   char last_day_text_[32] = {};

@@ -822,10 +822,10 @@ int Serve(const ServerOptions& options) {
     std::fprintf(stderr, "keeta: %s\n", access.error().message.c_str());
     return 1;
   }
-  auto source = MakeCsvSource(options.data_path);
+  auto source = MakeDataSource(options.data_path, options.load);
   auto initial = source->Load();
   if (!initial) {
-    std::fprintf(stderr, "keeta: cannot load %s: %s\n", options.data_path.c_str(),
+    std::fprintf(stderr, "keeta: cannot load %s: %s\n", source->Describe().c_str(),
                  initial.error().message.c_str());
     return 1;
   }
@@ -864,6 +864,7 @@ int Serve(const ServerOptions& options) {
     return 1;
   }
   spdlog::logger& log = *ServerLogger();
+  if (options.data_path.empty()) log.info("no --data: serving the bundled sample data");
   log.info("serving {} ({} rows); {}", source->Describe(), holder->Get()->rows(),
            authenticator ? "sign-in required (accounts in " + options.state_path + ")"
            : options.no_auth ? std::string("sign-in off (--no-auth)")

@@ -13,13 +13,15 @@
 
 #include "core/query.h"
 #include "core/result.h"
+#include "store/load_options.h"
 #include "web/handler.h"
 #include "web/live_hub.h"
 
 namespace keeta::web {
 
 struct ServerOptions {
-  std::string data_path;                 // CSV file to serve
+  std::string data_path;                 // CSV file to serve; empty: the bundled sample
+  LoadOptions load;                      // how to read it (--delimiter, --column...)
   std::string host = "127.0.0.1";
   unsigned short port = 5000;
   unsigned threads = 0;                  // 0 = one per hardware thread

@@ -1,5 +1,7 @@
 // libFuzzer target: ParseCsv on arbitrary bytes must never crash, and a table it returns
-// must be well formed (every present column has one entry per row; codes index names).
+// must be well formed (every present column has one entry per row; codes index names; every
+// day decided). Each input is parsed with the default options (every dialect rule detected)
+// and again with the options forced (`;`, month-first, CSAT on 1–5, a column mapping).
 
 #include <cmath>
 #include <cstddef>
@@ -52,28 +54,34 @@ bool IsUtf8Text(std::string_view s) {
   return true;
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  keeta::Result<keeta::CsvTable> parsed = keeta::ParseCsv(bytes, "fuzz.csv");
+void CheckParse(std::string_view bytes, const keeta::LoadOptions& options) {
+  keeta::Result<keeta::CsvTable> parsed = keeta::ParseCsv(bytes, "fuzz.csv", options);
   std::string_view text = bytes;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  const bool utf8 = IsUtf8Text(text);
+  const bool utf16 = bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF";
   if (!parsed.ok()) {
-    const std::string& message = parsed.error().message;
-    Check(!message.empty());
-    Check((message.find("not UTF-8") != std::string::npos) == !utf8);
-    return 0;
+    Check(!parsed.error().message.empty());
+    return;
   }
-  Check(utf8);
+  if (!utf16 && !IsUtf8Text(text)) {
+    // Not UTF-8: read as Windows-1252, and the report says so.
+    bool noted = false;
+    for (const std::string& note : parsed->report.notes) {
+      noted = noted || note.rfind("read as Windows-1252", 0) == 0;
+    }
+    Check(noted);
+  }
   const keeta::ParsedTable& t = parsed->table;
   const keeta::LoadReport& r = parsed->report;
   Check(r.rows_loaded == t.rows);
-  Check(t.rows <= size);  // every row takes at least one byte
+  Check(t.rows <= bytes.size());  // every row takes at least one byte
   Check(t.has_day ? t.day.size() == t.rows : t.day.empty());
   std::size_t missing_days = 0;
-  for (const keeta::Day d : t.day) missing_days += d == keeta::kNoDay ? 1 : 0;
+  const keeta::Day first_day = *keeta::DayFromCivil(0, 1, 1);
+  for (const keeta::Day d : t.day) {
+    missing_days += d == keeta::kNoDay ? 1 : 0;
+    Check(d == keeta::kNoDay || d >= first_day);  // no undecided a/b/YYYY day left
+  }
   Check(missing_days == r.missing_days);
   for (const keeta::NameColumn& column : t.names) {
     Check(column.present ? column.codes.size() == t.rows : column.codes.empty());
@@ -98,6 +106,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   Check(present_columns + r.missing_columns.size() ==
         1 + keeta::kDimensionCount + keeta::kMeasureCount);
-  (void)r.Warnings();
+  for (const std::string& warning : r.Warnings()) Check(!warning.empty());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  CheckParse(bytes, {});
+  keeta::LoadOptions forced;
+  forced.delimiter = ';';
+  forced.month_first = true;
+  forced.csat_scale = 5;
+  forced.columns = {{"total_chats", "Chats"}};
+  // A mapping to an absent header is an error, so map only when the header has it.
+  if (bytes.find("Chats") == std::string_view::npos) forced.columns.clear();
+  CheckParse(bytes, forced);
   return 0;
 }

@@ -61,8 +61,9 @@ class CliTest : public ::testing::Test {
     return path;
   }
 
-  // Runs KEETA_BINARY with `args`; stdout and stderr captured separately.
-  CliResult Run(const std::vector<std::string>& args) {
+  // Runs KEETA_BINARY with `args` (in `cwd` when given); stdout and stderr captured
+  // separately.
+  CliResult Run(const std::vector<std::string>& args, const fs::path& cwd = {}) {
     const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
     std::vector<std::string> all{KEETA_BINARY};
     all.insert(all.end(), args.begin(), args.end());
@@ -74,6 +75,7 @@ class CliTest : public ::testing::Test {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
     pid_t pid = -1;
     const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -198,6 +200,52 @@ TEST_F(CliTest, GenerateToAnUnwritablePathFails) {
   const CliResult cli = Run({"generate", "--rows", "5", "--out", (dir_ / "no/such/dir.csv").string()});
   EXPECT_NE(cli.exit_code, 0);
   EXPECT_EQ(CountLines(cli.err), 1u) << cli.err;
+}
+
+TEST_F(CliTest, WithoutDataTheBundledSampleIsUsedFromAnyFolderAndSaidSo) {
+  const fs::path elsewhere = dir_ / "elsewhere";
+  fs::create_directories(elsewhere);
+  const CliResult cli = Run({"kpis", "--format", "json"}, elsewhere);
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_EQ(cli.err, "keeta: no --data: reading the bundled sample data\n");
+  const auto json = nlohmann::json::parse(cli.out);
+  EXPECT_EQ(json["data"]["source"], "bundled sample (data/sample.csv, compiled in)");
+  // The same rows as the sample file in the checkout.
+  auto file = MakeCsvSource(std::string(KEETA_SOURCE_DIR) + "/data/sample.csv")->Load();
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(json["data"]["rows_loaded"], (*file)->rows());
+}
+
+TEST_F(CliTest, LoadFlagsReadASpreadsheetExport) {
+  const fs::path csv = Write("eu.csv",
+                             "Datum;Agent Name;Chats;Score\n"
+                             "15/01/2025;Ahmed;1.234;4\n"
+                             "16/01/2025;Sara;766;2\n");
+  const CliResult cli = Run({"kpis", "--data", csv.string(), "--column", "day=Datum",
+                             "--column", "csat=Score", "--csat-scale", "5", "--format", "json"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  const auto json = nlohmann::json::parse(cli.out);
+  EXPECT_EQ(json["kpis"][0]["value"], 2000);  // 1.234 + 766
+  EXPECT_EQ(json["kpis"][2]["value"], 50);    // (4 - 1) x 25 and (2 - 1) x 25, mean 50
+  EXPECT_EQ(json["kpis"][0]["trend"].size(), 2u);
+
+  const CliResult forced = Run({"kpis", "--data", csv.string(), "--delimiter", ",", "--format", "json"});
+  ASSERT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_EQ(nlohmann::json::parse(forced.out)["kpis"][0]["value"], nullptr);  // one field: no column
+}
+
+TEST_F(CliTest, BadLoadFlagsAreOneLineErrors) {
+  const fs::path csv = Write("data.csv", kCsv);
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{"--delimiter", ":"}, {"--csat-scale", "10"},
+        {"--column", "score=x"}, {"--column", "csat=Nope"}}) {
+    std::vector<std::string> args{"kpis", "--data", csv.string()};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const CliResult cli = Run(args);
+    EXPECT_NE(cli.exit_code, 0) << flags[0];
+    EXPECT_EQ(CountLines(cli.err), 1u) << cli.err;
+    EXPECT_NE(cli.err.find(flags[0]), std::string::npos) << cli.err;
+  }
 }
 
 }  // namespace
