@@ -21,6 +21,7 @@
 #include "core/view_options.h"
 #include "web/assets.h"
 #include "web/json_api.h"
+#include "web/metrics.h"
 #include "web/login_form.h"
 #include "web/page.h"
 #include "web/query_string.h"
@@ -114,6 +115,14 @@ struct Handler::Impl {
   HandlerOptions options;
   std::optional<AccessControl> access;
   mutable std::optional<ResponseCache> cache;  // empty when disabled; internally locked
+  std::shared_ptr<Metrics> metrics;
+
+  void Observe(std::string_view path, const Response& res,
+               std::chrono::steady_clock::time_point started) const {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics->ObserveRequest(MetricsRouteLabel(path), static_cast<int>(res.result_int()),
+                            took.count());
+  }
 
   void Route(const Request& req, const RequestContext& ctx, std::string_view path,
              std::string_view query, Response& res) const;
@@ -132,12 +141,30 @@ Handler::Handler(std::shared_ptr<DatasetHolder> data, HandlerOptions options)
   impl_->options = options;
   impl_->access.emplace(options.access);
   if (options.enable_cache) impl_->cache.emplace(options.cache_bytes);
+  impl_->metrics = options.metrics ? options.metrics : std::make_shared<Metrics>();
+  // Read at scrape time from the holder, so they are never stale.
+  std::weak_ptr<DatasetHolder> holder = impl_->data;
+  impl_->metrics->GaugeFunction("keeta_snapshot_rows", "Rows in the dataset being served.",
+                                [holder] {
+                                  const auto h = holder.lock();
+                                  const auto data = h ? h->Get() : nullptr;
+                                  return data ? static_cast<double>(data->rows()) : 0.0;
+                                });
+  impl_->metrics->GaugeFunction("keeta_snapshot_generation",
+                                "Generation of the dataset being served (bumped per reload).",
+                                [holder] {
+                                  const auto h = holder.lock();
+                                  return h ? static_cast<double>(h->generation()) : 0.0;
+                                });
 }
+
+Metrics& Handler::metrics() const { return *impl_->metrics; }
 
 Handler::~Handler() = default;
 
 void Handler::HandleAsync(const Request& req, const RequestContext& ctx,
                           Completion done) const {
+  const auto started = std::chrono::steady_clock::now();
   Response res;
   res.version(req.version());
   res.keep_alive(req.keep_alive());
@@ -147,8 +174,9 @@ void Handler::HandleAsync(const Request& req, const RequestContext& ctx,
     if (target.path == "/login" && req.method() == http::verb::post) {
       // Completes later, on the password pool; Finish runs there.
       return ServeSignIn(req, ctx, *impl_->access, std::move(res),
-                         [this, &req, ctx, done = std::move(done)](Response answer) {
+                         [this, &req, ctx, started, done = std::move(done)](Response answer) {
                            impl_->Finish(req, ctx, answer);
+                           impl_->Observe("/login", answer, started);
                            done(std::move(answer));
                          });
     }
@@ -172,6 +200,7 @@ void Handler::HandleAsync(const Request& req, const RequestContext& ctx,
             "internal error\n");
   }
   impl_->Finish(req, ctx, res);
+  impl_->Observe(target.path, res, started);
   done(std::move(res));
 }
 
@@ -280,6 +309,11 @@ void Handler::Impl::Route(const Request& req, const RequestContext& ctx,
   }
   if (path == "/api/v1/breakdown") {
     return ServeData(req, *who, DataRoute::kBreakdown, path, query, res);
+  }
+  if (path == "/metrics") {
+    SetBody(res, http::status::ok, "text/plain; version=0.0.4; charset=utf-8", metrics->Render());
+    res.set(http::field::cache_control, "no-store");
+    return;
   }
   if (path == kLivePath) {
     // Reached only without a WebSocket upgrade (the server hands upgrades to the live hub).

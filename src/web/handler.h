@@ -19,6 +19,7 @@
 #include "store/settings.h"
 #include "web/access.h"
 #include "web/http_types.h"
+#include "web/metrics.h"
 
 namespace keeta::web {
 
@@ -31,6 +32,8 @@ struct HandlerOptions {
   // Targets and weighting defaults; nullptr = none set (an empty in-memory store).
   std::shared_ptr<SettingsStore> settings = nullptr;
   AccessOptions access = {};  // default: local mode (everyone is admin)
+  // Where request counts and latencies go (GET /metrics); nullptr = a registry of its own.
+  std::shared_ptr<Metrics> metrics = nullptr;
 };
 
 // Receives the response of an asynchronous request; may be called on another thread.
@@ -56,6 +59,9 @@ class Handler {
   // response refusing it (not signed in, a bad parameter).
   std::variant<LiveView, Response> LiveQuery(const Request& request,
                                              const RequestContext& context = {}) const;
+
+  // The registry GET /metrics renders; other parts (reloads, live sessions) add to it.
+  Metrics& metrics() const;
 
  private:
   struct Impl;

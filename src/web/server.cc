@@ -672,6 +672,12 @@ class Housekeeper {
     thread_.join();
   }
 
+  // Where reload durations and failures are counted (GET /metrics).
+  void ReportTo(Metrics::Value* load_seconds, Metrics::Value* reload_failures) {
+    load_seconds_ = load_seconds;
+    reload_failures_ = reload_failures;
+  }
+
  private:
   static constexpr std::chrono::milliseconds kFlushInterval{1000};
   static constexpr std::chrono::milliseconds kDebounce{10};
@@ -745,17 +751,24 @@ class Housekeeper {
       // The old snapshot's columns were freed: hand the pages back rather than keep a
       // second dataset's worth of free heap for the life of the process.
       ::malloc_trim(0);
+      if (Metrics::Value* gauge = load_seconds_.load()) {
+        gauge->Set(std::chrono::duration<double>(Clock::now() - started).count());
+      }
       log_.info("reloaded {}: {} rows in {} ms", source_.Describe(), rows, millis.count());
     } else {
       log_.warn("reload of {} failed (still serving the last good data): {}",
                 source_.Describe(), loaded.error().message);
       holder_.RecordError(loaded.error().message);
+      if (Metrics::Value* counter = reload_failures_.load()) counter->Add();
     }
     return true;
   }
 
   DataSource& source_;
   DatasetHolder& holder_;
+  // Set after the thread starts (ReportTo), so read atomically.
+  std::atomic<Metrics::Value*> load_seconds_{nullptr};
+  std::atomic<Metrics::Value*> reload_failures_{nullptr};
   const std::chrono::milliseconds interval_;
   spdlog::logger& log_;
   std::unique_ptr<FileWatcher> watcher_;
@@ -823,7 +836,14 @@ int Serve(const ServerOptions& options) {
     return 1;
   }
   auto source = MakeDataSource(options.data_path, options.load);
+  const auto metrics = std::make_shared<Metrics>();
+  Metrics::Value& load_seconds =
+      metrics->Gauge("keeta_load_seconds", "Seconds the last successful (re)load took.");
+  Metrics::Value& reload_failures = metrics->Counter(
+      "keeta_reload_failures_total", "Reloads that failed (the last good data kept serving).");
+  const auto load_started = std::chrono::steady_clock::now();
   auto initial = source->Load();
+  load_seconds.Set(std::chrono::duration<double>(std::chrono::steady_clock::now() - load_started).count());
   if (!initial) {
     std::fprintf(stderr, "keeta: cannot load %s: %s\n", source->Describe().c_str(),
                  initial.error().message.c_str());
@@ -842,7 +862,7 @@ int Serve(const ServerOptions& options) {
   const std::shared_ptr<auth::Authenticator> authenticator = access->auth;
   const auto handler = std::make_shared<const Handler>(
       holder, HandlerOptions{.enable_cache = options.cache, .settings = settings,
-                             .access = std::move(*access)});
+                             .access = std::move(*access), .metrics = metrics});
 
   // Signals first, so a SIGINT/SIGTERM arriving during start-up is not lost.
   net::io_context signal_ioc;
@@ -850,6 +870,11 @@ int Serve(const ServerOptions& options) {
 
   // Declared before the server, so that it outlives every live connection.
   const auto hub = std::make_shared<LiveHub>(holder, options.max_live_connections);
+  metrics->GaugeFunction("keeta_live_clients", "Open live dashboard WebSocket connections.",
+                         [weak = std::weak_ptr<LiveHub>(hub)] {
+                           const auto h = weak.lock();
+                           return h ? static_cast<double>(h->subscribers()) : 0.0;
+                         });
   auto server = Server::Start(
       [handler](const Request& req, const RequestContext& ctx, Completion done) {
         handler->HandleAsync(req, ctx, std::move(done));
@@ -875,6 +900,7 @@ int Serve(const ServerOptions& options) {
   std::fflush(stdout);
 
   Housekeeper housekeeper(*source, *holder, options.reload_interval, options.data_path, log);
+  housekeeper.ReportTo(&load_seconds, &reload_failures);
   signals.async_wait([&](beast::error_code ec, int signal) {
     if (ec) return;
     log.info("signal {}: stopping (in-flight requests finish)", signal);

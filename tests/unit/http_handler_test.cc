@@ -310,6 +310,31 @@ TEST_F(HandlerTest, EveryViewParameterIsPartOfTheCacheKey) {
   }
 }
 
+TEST_F(HandlerTest, MetricsCountRequestsByRouteAndStatusInPrometheusFormat) {
+  Get("/api/v1/kpis");
+  Get("/api/v1/kpis?agent=Ahmed");
+  Get("/api/v1/kpis?from_date=nope");
+  Get("/no/such/page/" + std::string(kScript));
+  const Response res = Get("/metrics");
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_THAT(Header(res, http::field::content_type), StartsWith("text/plain; version=0.0.4"));
+  const std::string& text = res.body();
+  EXPECT_THAT(text, HasSubstr("keeta_http_requests_total{route=\"/api/v1/kpis\",status=\"200\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("keeta_http_requests_total{route=\"/api/v1/kpis\",status=\"400\"} 1\n"));
+  // Unknown paths share one label: a client cannot grow the label set.
+  EXPECT_THAT(text, HasSubstr("keeta_http_requests_total{route=\"other\",status=\"404\"} 1\n"));
+  EXPECT_THAT(text, Not(HasSubstr("script")));
+  EXPECT_THAT(text, HasSubstr("keeta_http_request_duration_seconds_count{route=\"/api/v1/kpis\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("keeta_http_request_duration_seconds_bucket{route=\"/api/v1/kpis\",le=\"+Inf\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("# TYPE keeta_http_request_duration_seconds histogram\n"));
+  EXPECT_THAT(text, HasSubstr(fmt::format("keeta_snapshot_rows {}\n", kDays * 4)));
+  EXPECT_THAT(text, HasSubstr("keeta_snapshot_generation "));
+  // Other parts report into the same registry.
+  handler_.metrics().Counter("keeta_reload_failures_total", "Failed reloads.").Add();
+  EXPECT_THAT(Get("/metrics").body(),
+              HasSubstr("# TYPE keeta_reload_failures_total counter\nkeeta_reload_failures_total 1\n"));
+}
+
 TEST_F(HandlerTest, RepeatedParametersAreAlternatives) {
   const json one = ParseJson(Get("/api/v1/kpis?agent=Ahmed"));
   const json two = ParseJson(Get("/api/v1/kpis?agent=Ahmed&agent=Badr"));
