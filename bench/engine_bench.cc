@@ -20,6 +20,7 @@
 #include "core/date.h"
 #include "core/engine.h"
 #include "core/query.h"
+#include "core/view_options.h"
 
 namespace keeta::bench {
 namespace {
@@ -57,32 +58,58 @@ std::string MiddleName(const Dataset& data, Dimension d, double at = 0.5) {
   return names[static_cast<std::size_t>(at * static_cast<double>(names.size() - 1))];
 }
 
+enum class Kind { kDashboard, kChoices, kBreakdown };
+
 struct Case {
   const char* name;
-  bool choices;  // ComputeChoices instead of ComputeDashboard
+  Kind kind;
   std::function<void(const Dataset&, Filter&)> make_filter;
+  DashboardOptions options{};
+  BreakdownRequest breakdown{};
 };
 
+DashboardOptions WithGranularity(Granularity g) {
+  DashboardOptions options;
+  options.granularity = g;
+  return options;
+}
+
+BreakdownRequest By(Dimension d) {
+  BreakdownRequest request;
+  request.by = d;
+  return request;
+}
+
 const std::vector<Case>& Cases() {
+  const auto supervisor_7mo = [](const Dataset& d, Filter& f) {
+    f.AddName(Dimension::kSupervisor, MiddleName(d, Dimension::kSupervisor));
+    SevenMonths(f);
+  };
+  const auto nothing = [](const Dataset&, Filter&) {};
   static const std::vector<Case> cases{
-      {"dashboard/full", false, [](const Dataset&, Filter&) {}},
-      {"dashboard/one_agent", false,
+      {"dashboard/full", Kind::kDashboard, nothing},
+      {"dashboard/one_agent", Kind::kDashboard,
        [](const Dataset&, Filter& f) { f.AddName(Dimension::kAgent, "Ahmed"); }},
-      {"dashboard/supervisor_7mo", false,
-       [](const Dataset& d, Filter& f) {
-         f.AddName(Dimension::kSupervisor, MiddleName(d, Dimension::kSupervisor));
-         SevenMonths(f);
-       }},
-      {"dashboard/team_leader", false,
+      // With a date range every dashboard also computes the previous period.
+      {"dashboard/supervisor_7mo", Kind::kDashboard, supervisor_7mo},
+      {"dashboard/team_leader", Kind::kDashboard,
        [](const Dataset&, Filter& f) { f.AddName(Dimension::kTeamLeader, "Sara"); }},
-      {"dashboard/three_agents", false,
+      {"dashboard/three_agents", Kind::kDashboard,
        [](const Dataset& d, Filter& f) {
          for (double at : {0.25, 0.5, 0.75}) {
            f.AddName(Dimension::kAgent, MiddleName(d, Dimension::kAgent, at));
          }
        }},
-      {"dashboard/range_7mo", false, [](const Dataset&, Filter& f) { SevenMonths(f); }},
-      {"choices/supervisor", true,
+      {"dashboard/range_7mo", Kind::kDashboard, [](const Dataset&, Filter& f) { SevenMonths(f); }},
+      {"dashboard/full_week", Kind::kDashboard, nothing, WithGranularity(Granularity::kWeek)},
+      {"dashboard/full_month", Kind::kDashboard, nothing, WithGranularity(Granularity::kMonth)},
+      {"dashboard/supervisor_7mo_weighted", Kind::kDashboard, supervisor_7mo,
+       DashboardOptions{.weighted = WeightAllMeans()}},
+      {"breakdown/agent", Kind::kBreakdown, nothing, {}, By(Dimension::kAgent)},
+      {"breakdown/team_leader", Kind::kBreakdown, nothing, {}, By(Dimension::kTeamLeader)},
+      {"breakdown/agent_7mo", Kind::kBreakdown, [](const Dataset&, Filter& f) { SevenMonths(f); },
+       {}, By(Dimension::kAgent)},
+      {"choices/supervisor", Kind::kChoices,
        [](const Dataset& d, Filter& f) {
          f.AddName(Dimension::kSupervisor, MiddleName(d, Dimension::kSupervisor));
        }},
@@ -102,20 +129,29 @@ void RunCase(benchmark::State& state, std::uint64_t rows, const Case& c) {
 
   // What the query selects, for the counters (outside the timed loop).
   const std::size_t matched = ComputeDashboard(*data, query).rows;
-  if (c.choices) {
-    for (auto _ : state) {
-      FilterChoices choices = ComputeChoices(*data, query);
-      benchmark::DoNotOptimize(choices);
-    }
-  } else {
-    for (auto _ : state) {
-      Dashboard dashboard = ComputeDashboard(*data, query);
-      benchmark::DoNotOptimize(dashboard);
-    }
+  switch (c.kind) {
+    case Kind::kChoices:
+      for (auto _ : state) {
+        FilterChoices choices = ComputeChoices(*data, query);
+        benchmark::DoNotOptimize(choices);
+      }
+      break;
+    case Kind::kDashboard:
+      for (auto _ : state) {
+        Dashboard dashboard = ComputeDashboard(*data, query, c.options);
+        benchmark::DoNotOptimize(dashboard);
+      }
+      break;
+    case Kind::kBreakdown:
+      for (auto _ : state) {
+        Breakdown breakdown = ComputeBreakdown(*data, query, c.breakdown, c.options);
+        benchmark::DoNotOptimize(breakdown);
+      }
+      break;
   }
   state.counters["rows"] = static_cast<double>(data->rows());
   state.counters["matched"] = static_cast<double>(matched);
-  if (!c.choices) {
+  if (c.kind != Kind::kChoices) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(matched));
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/account_commands.h"
+#include "cli/settings_commands.h"
 #include "core/engine.h"
 #include "core/kpi_registry.h"
 #include "cli/load_flags.h"
@@ -134,6 +135,7 @@ int main(int argc, char** argv) {
 
   int command_exit = 0;
   keeta::cli::RegisterAccountCommands(app, command_exit);
+  keeta::cli::RegisterSettingsCommands(app, command_exit);
 
   try {
     app.parse(argc, argv);

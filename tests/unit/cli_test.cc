@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,7 @@ namespace keeta {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::HasSubstr;
 
 struct CliResult {
   int exit_code = -1;
@@ -127,6 +129,39 @@ TEST_F(CliTest, KpisJsonIsExactlyTheApiBodyForTheSameFilters) {
   EXPECT_EQ(cli_json, api_json);
   EXPECT_EQ(cli_json["rows"], 2);  // Ahmed on the 2nd, محمد on the 3rd
   EXPECT_EQ(CountLines(cli.out), 1u);
+}
+
+TEST_F(CliTest, TargetsAndWeightingAreSetInTheSettingsFileAndShownByKpis) {
+  const fs::path csv = Write("data.csv", kCsv);
+  const std::string settings = (dir_ / "settings.json").string();
+  CliResult cli = Run({"targets", "set", "csat", ">=", "85", "--settings", settings});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  cli = Run({"weighting", "set", "csat", "on", "--settings", settings});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  cli = Run({"targets", "list", "--settings", settings});
+  EXPECT_THAT(cli.out, HasSubstr("csat               >= 85.0%"));
+  cli = Run({"kpis", "--data", csv.string(), "--settings", settings, "--format", "json"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  const auto body = nlohmann::json::parse(cli.out);
+  EXPECT_EQ(body["kpis"][2]["target"], nlohmann::json({{"op", ">="}, {"value", 85}}));
+  EXPECT_EQ(body["kpis"][2]["weighted"], true);
+  // (90 * 10 + 80 * 7) / 17 = 85.88...: met; unweighted (90 + 80) / 2 = 85 would be too.
+  EXPECT_EQ(body["kpis"][2]["status"], "met");
+  EXPECT_NEAR(body["kpis"][2]["value"].get<double>(), (90.0 * 10 + 80 * 7) / 17, 1e-9);
+  cli = Run({"targets", "clear", "csat", "--settings", settings});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  cli = Run({"kpis", "--data", csv.string(), "--settings", settings, "--format", "json",
+             "--weight-by", "none"});
+  EXPECT_TRUE(nlohmann::json::parse(cli.out)["kpis"][2]["target"].is_null());
+  // Bad input: one line, non-zero.
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"targets", "set", "speed", ">=", "1", "--settings", settings},
+        std::vector<std::string>{"targets", "set", "csat", "=", "1", "--settings", settings},
+        std::vector<std::string>{"weighting", "set", "total_chats", "on", "--settings", settings}}) {
+    cli = Run(bad);
+    EXPECT_NE(cli.exit_code, 0) << bad[2];
+    EXPECT_EQ(CountLines(cli.err), 1u) << cli.err;
+  }
 }
 
 TEST_F(CliTest, TableShowsEveryKpiAndNoValueForAbsentColumns) {
