@@ -36,7 +36,8 @@ struct Principal {
   std::string name;
   AccessScope scope;
   Via via = Via::kLocal;
-  std::string session_hash;  // the session's stored id (kSession only)
+  std::string session_hash = {};  // the session's stored id (kSession only)
+  std::string client = {};        // the client's address as the audit log names it
 };
 
 struct AuthOptions {

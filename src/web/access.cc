@@ -49,19 +49,28 @@ bool AccessControl::FromTrustedProxy(const RequestContext& ctx) const {
 std::optional<auth::Principal> AccessControl::Identify(const Request& req,
                                                        const RequestContext& ctx) const {
   if (options_.mode != AccessOptions::Mode::kAccounts) {
-    return auth::Principal{"", AccessScope{}, auth::Principal::Via::kLocal, {}};
+    return auth::Principal{"", AccessScope{}, auth::Principal::Via::kLocal, {}, {}};
   }
   auth::Authenticator& auth = *options_.auth;
-  if (!options_.proxy_header.empty() && FromTrustedProxy(ctx)) {
-    const auto named = req.find(options_.proxy_header);
-    if (named != req.end()) return auth.FromTrustedName(TrimSpaces(named->value()));
-  }
+  std::string client = ClientAddress(req, ctx);
+  std::optional<auth::Principal> who;
+  const auto named = options_.proxy_header.empty() ? req.end() : req.find(options_.proxy_header);
   const auto authorization = req.find(http::field::authorization);
-  if (authorization != req.end()) {
+  if (named != req.end() && FromTrustedProxy(ctx)) {
+    who = auth.FromTrustedName(TrimSpaces(named->value()));
+  } else if (authorization != req.end()) {
     // A request that offers a token is judged by it alone, never by a cookie beside it.
-    return auth.FromToken(BearerToken(authorization->value()), ClientAddress(req, ctx));
+    who = auth.FromToken(BearerToken(authorization->value()), client);
+  } else {
+    who = auth.FromSession(FindCookie(req[http::field::cookie], kSessionCookie));
   }
-  return auth.FromSession(FindCookie(req[http::field::cookie], kSessionCookie));
+  if (who) who->client = std::move(client);
+  return who;
+}
+
+void AccessControl::Audit(std::string_view event, const auth::Principal& who,
+                          std::string_view detail) const {
+  if (options_.auth != nullptr) options_.auth->Audit(event, who.name, who.client, detail);
 }
 
 std::string AccessControl::ClientAddress(const Request& req, const RequestContext& ctx) const {

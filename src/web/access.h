@@ -49,6 +49,11 @@ class AccessControl {
   // from a trusted proxy, the last address its X-Forwarded-For names.
   std::string ClientAddress(const Request& req, const RequestContext& ctx) const;
 
+  // Records `event` by `who` in the audit log, e.g. Audit("export", who, "/export/rows.csv")
+  // from every export route. A no-op in local mode (there is no state file to write to).
+  void Audit(std::string_view event, const auth::Principal& who,
+             std::string_view detail = {}) const;
+
   bool requires_sign_in() const { return options_.mode == AccessOptions::Mode::kAccounts; }
   auth::Authenticator* authenticator() const { return options_.auth.get(); }
   // The banner local and open modes show on every page; "" with accounts.

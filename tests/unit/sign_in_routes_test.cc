@@ -274,6 +274,27 @@ TEST_F(SignInRoutesTest, BearerTokensAndRevocation) {
   EXPECT_EQ(fresh.Handle(req).result(), http::status::unauthorized);
 }
 
+TEST_F(SignInRoutesTest, RoutesAuditWhatThePrincipalDidWithItsAddress) {
+  // What an export route does after answering: AccessControl::Audit with the principal.
+  AccessOptions options;
+  options.mode = AccessOptions::Mode::kAccounts;
+  options.auth = auth_;
+  const AccessControl access(options);
+  auto issued = auth::IssueToken(*store_, "amal", std::nullopt);
+  Request req{http::verb::get, "/export/rows.csv", 11};
+  req.set(http::field::authorization, "Bearer " + issued->token);
+  const RequestContext from{boost::asio::ip::make_address("127.0.0.7"), false};
+  const auto who = access.Identify(req, from);
+  ASSERT_TRUE(who.has_value());
+  access.Audit("export", *who, "/export/rows.csv");
+  const auto audit = store_->ReadAudit(1);
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->back().event, "export");
+  EXPECT_EQ(audit->back().account, "amal");
+  EXPECT_EQ(audit->back().client, "127.0.0.7");
+  EXPECT_EQ(audit->back().detail, "/export/rows.csv");
+}
+
 TEST_F(SignInRoutesTest, ProxyHeaderIsBelievedOnlyFromTrustedAddresses) {
   Request req{http::verb::get, "/api/v1/kpis", 11};
   req.set("X-Remote-User", "amal");
