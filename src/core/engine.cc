@@ -369,6 +369,41 @@ struct EngineAccess {
     return out;
   }
 
+  // The row ranges a query reads, in group order: the in-range rows then the no-day rows of
+  // each selected group.
+  static void RowRanges(const Dataset& ds, const Query& q, std::vector<RowCursor::Range>& out) {
+    const Selection sel = Select(ds, q);
+    if (sel.empty) return;
+    ForEachGroupRange(ds, sel, sel.lo, sel.hi, sel.include_no_day,
+                      [&](std::uint32_t index, const Group&, std::uint32_t a, std::uint32_t b,
+                          std::uint32_t c, std::uint32_t e) {
+      if (a < b) out.push_back({index, a, b});
+      if (c < e) out.push_back({index, c, e});
+    });
+  }
+
+  static bool NextRow(RowCursor& cursor, RowView& row) {
+    const Dataset& ds = *cursor.data_;
+    while (cursor.range_ < cursor.ranges_.size() &&
+           cursor.row_ >= cursor.ranges_[cursor.range_].end) {
+      if (++cursor.range_ < cursor.ranges_.size()) cursor.row_ = cursor.ranges_[cursor.range_].begin;
+    }
+    if (cursor.range_ >= cursor.ranges_.size()) return false;
+    const std::uint32_t r = cursor.row_++;
+    const Group& g = ds.groups_[cursor.ranges_[cursor.range_].group];
+    const std::uint32_t day = ds.row_day_[r];
+    row.day = day == Dataset::kNoDayIndex ? std::nullopt : std::optional<Day>(ds.days_[day]);
+    for (std::size_t d = 0; d < kDimensionCount; ++d) {
+      row.names[d] = ds.dims_[d].present ? std::string_view(ds.dims_[d].names[g.ids[d]])
+                                         : std::string_view();
+    }
+    for (std::size_t m = 0; m < kMeasureCount; ++m) {
+      row.values[m] = ds.measures_[m] ? (*ds.measures_[m])[r]
+                                      : std::numeric_limits<double>::quiet_NaN();
+    }
+    return true;
+  }
+
   static bool Available(const Dataset& ds, const KpiDef& def) {
     switch (def.aggregation) {
       case Aggregation::kDistinctActiveAgents:
@@ -531,5 +566,13 @@ Breakdown ComputeBreakdown(const Dataset& data, const Query& query,
                            const BreakdownRequest& request, const DashboardOptions& options) {
   return EngineAccess::ComputeBreakdown(data, query, request, options);
 }
+
+RowCursor::RowCursor(std::shared_ptr<const Dataset> data, const Query& query)
+    : data_(std::move(data)) {
+  EngineAccess::RowRanges(*data_, query, ranges_);
+  if (!ranges_.empty()) row_ = ranges_.front().begin;
+}
+
+bool RowCursor::Next(RowView& row) { return EngineAccess::NextRow(*this, row); }
 
 }  // namespace keeta
