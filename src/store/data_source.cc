@@ -2,8 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
+#include <string_view>
 #include <fmt/format.h>
 
 #include "store/bundled_sample.h"
@@ -11,13 +14,26 @@
 
 namespace keeta {
 
-std::string UtcNowIso8601() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+std::time_t StampTime() {
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
+    long long seconds = 0;
+    const std::string_view text(epoch);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec == std::errc() && end == text.data() + text.size() && seconds >= 0) {
+      return static_cast<std::time_t>(seconds);
+    }
+  }
+  return std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+}
+
+std::string Iso8601Utc(std::time_t t) {
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  gmtime_r(&t, &tm);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
+
+std::string UtcNowIso8601() { return Iso8601Utc(StampTime()); }
 
 namespace {
 

@@ -3,6 +3,7 @@
 // Thread-safety: a source is used by one thread at a time (the loader/reloader).
 #pragma once
 
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -37,7 +38,14 @@ std::unique_ptr<DataSource> MakeBundledSampleSource(LoadOptions options = {});
 // `--data` as given: empty means the bundled sample, anything else a CSV path.
 std::unique_ptr<DataSource> MakeDataSource(const std::string& data, const LoadOptions& options);
 
-// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (stamped into LoadReport::loaded_at).
+// The time stamped on what Keeta makes (load times, export reports): SOURCE_DATE_EPOCH
+// when it is set to a number of seconds (reproducible output), else the clock.
+std::time_t StampTime();
+
+// `YYYY-MM-DDTHH:MM:SSZ`.
+std::string Iso8601Utc(std::time_t t);
+
+// Iso8601Utc(StampTime()), stamped into LoadReport::loaded_at.
 std::string UtcNowIso8601();
 
 }  // namespace keeta
