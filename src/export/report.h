@@ -1,0 +1,49 @@
+// What every export of a view shares: the view itself (ReportInput), how it is described
+// to a person (filters, period), when the report was made, and the download file name.
+// Plain value types and stateless functions.
+#pragma once
+
+#include <ctime>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/dashboard.h"
+#include "core/dataset.h"
+#include "core/query.h"
+#include "core/result.h"
+
+namespace keeta::exports {
+
+// One view of one snapshot: the query and the dashboard computed for it.
+struct ReportInput {
+  std::shared_ptr<const Dataset> data;
+  Query query;
+  Dashboard dashboard;
+  std::time_t generated_at = 0;  // shown as "Generated …" (UTC); StampTime() normally
+};
+
+// The export formats, by file extension.
+enum class Format { kKpisCsv, kTrendsCsv, kRowsCsv, kXlsx, kPdf };
+
+// "kpis.csv" -> kKpisCsv, …; the route name under /export/.
+Result<Format> FormatFromName(std::string_view name);
+std::string_view ContentType(Format format);
+
+// Download name: `keeta-<what>_<first>_<last>.<ext>`, the period being the filter's dates
+// or else the first and last day with data in the view, e.g.
+// `keeta-kpis_2025-01-01_2025-01-31.csv`; `keeta-<what>.<ext>` when there is no day.
+std::string FileName(Format format, const Filter& filter, const Dashboard& dashboard);
+
+// "2025-01-01 – 2025-01-31" (filter dates, else the data's days), or "all days".
+std::string PeriodText(const Filter& filter, const Dashboard& dashboard);
+
+// One line per active name filter, e.g. "Agent: Ahmed, Badr"; and the scope when it is not
+// everything. Empty when the view is unfiltered.
+std::vector<std::string> FilterLines(const Query& query);
+
+// `2026-01-05 10:00 UTC`.
+std::string FormatUtc(std::time_t t);
+
+}  // namespace keeta::exports
