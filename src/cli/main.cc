@@ -11,6 +11,7 @@
 
 #include "cli/account_commands.h"
 #include "cli/settings_commands.h"
+#include "cli/export_command.h"
 #include "core/engine.h"
 #include "core/kpi_registry.h"
 #include "cli/load_flags.h"
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
   int command_exit = 0;
   keeta::cli::RegisterAccountCommands(app, command_exit);
   keeta::cli::RegisterSettingsCommands(app, command_exit);
+  const keeta::cli::ExportCommand export_command(app, DefaultDataPath());
 
   try {
     app.parse(argc, argv);
@@ -185,6 +187,8 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+
+  if (export_command.selected()) return export_command.Run();
 
   if (*generate) {
     std::ofstream file;

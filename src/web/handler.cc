@@ -16,6 +16,11 @@
 #include <fmt/format.h>
 
 #include "core/engine.h"
+#include "export/csv.h"
+#include "export/pdf.h"
+#include "export/report.h"
+#include "export/xlsx.h"
+#include "store/data_source.h"
 #include "core/periods.h"
 #include "core/query.h"
 #include "core/view_options.h"
@@ -42,6 +47,7 @@ constexpr std::size_t kGzipMinBytes = 1024;  // below this gzip saves little and
 constexpr int kGzipLevel = 5;                // good ratio at a fraction of level 9's CPU
 constexpr std::string_view kApiPrefix = "/api/";
 constexpr std::string_view kStaticPrefix = "/static/";
+constexpr std::string_view kExportPrefix = "/export/";
 
 // Routes whose bodies depend on the dataset and the filter (the response cache's "route").
 enum class DataRoute { kOverall, kKpis, kFilters, kBreakdown };
@@ -128,6 +134,8 @@ struct Handler::Impl {
              std::string_view query, Response& res) const;
   void ServeData(const Request& req, const auth::Principal& who, DataRoute route,
                  std::string_view path, std::string_view query, Response& res) const;
+  void ServeExport(const Request& req, const RequestContext& ctx, const auth::Principal& who,
+                   std::string_view path, std::string_view query, Response& res) const;
   void Unauthorized(const Request& req, std::string_view path, Response& res) const;
   void Finish(const Request& req, const RequestContext& ctx, Response& res) const;
   void ServeStatic(const Request& req, const StaticAsset& asset, std::string_view query,
@@ -315,6 +323,7 @@ void Handler::Impl::Route(const Request& req, const RequestContext& ctx,
     res.set(http::field::cache_control, "no-store");
     return;
   }
+  if (path.starts_with(kExportPrefix)) return ServeExport(req, ctx, *who, path, query, res);
   if (path == kLivePath) {
     // Reached only without a WebSocket upgrade (the server hands upgrades to the live hub).
     SetError(res, path, http::status::upgrade_required, "upgrade_required",
@@ -499,6 +508,107 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
   res.set(http::field::cache_control, "no-cache");
   res.set(http::field::vary, "Accept-Encoding");
   if (compressed) res.set(http::field::content_encoding, "gzip");
+}
+
+// The exports of a view (docs/api.md "Exports"): the same Query and options as
+// /api/v1/kpis for the same parameters, so every number equals the API's.
+void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
+                                const auth::Principal& who, std::string_view path,
+                                std::string_view query, Response& res) const {
+  const auto format = exports::FormatFromName(path.substr(kExportPrefix.size()));
+  if (!format) {
+    SetError(res, path, http::status::not_found, "not_found", format.error().message);
+    return;
+  }
+  const std::uint64_t generation = data->generation();
+  std::shared_ptr<const Dataset> snapshot = data->Get();
+  if (snapshot == nullptr) {
+    SetError(res, path, http::status::service_unavailable, "no_data",
+             "no dataset is loaded yet; try again shortly");
+    res.set(http::field::retry_after, "5");
+    return;
+  }
+  auto params = ParseQueryString(query);
+  if (!params) {
+    SetError(res, path, http::status::bad_request, "invalid_query", params.error().message,
+             params.error().param);
+    return;
+  }
+  auto built = BuildQuery(who, *params);
+  if (!built) {
+    SetError(res, path, http::status::bad_request, "invalid_date", built.error().message,
+             built.error().param);
+    return;
+  }
+  const Query q = std::move(*built);
+  const SettingsStore::Snapshot settings = this->settings->Current();
+  DashboardOptions defaults;
+  defaults.targets = settings.settings->targets;
+  defaults.weighted = settings.settings->weighted;
+  auto options = ParseDashboardOptions(*params, defaults);
+  if (!options) {
+    SetError(res, path, http::status::bad_request, "invalid_parameter", options.error().message,
+             options.error().param);
+    return;
+  }
+  if (auth::Authenticator* auth = access->authenticator()) {
+    auth->Audit("export", who.name, access->ClientAddress(req, ctx),
+                fmt::format("{}?{}", path.substr(kExportPrefix.size()), query));
+  }
+  Dashboard dashboard = ComputeDashboard(*snapshot, q, *options);
+
+  res.result(http::status::ok);
+  res.set(http::field::content_type, exports::ContentType(*format));
+  res.set(http::field::content_disposition,
+          fmt::format("attachment; filename=\"{}\"",
+                      exports::FileName(*format, q.filter, dashboard)));
+  res.set(http::field::cache_control, "no-store");
+  using exports::Format;
+  switch (*format) {
+    case Format::kKpisCsv:
+    case Format::kTrendsCsv: {
+      // Small and a pure function of (snapshot, scope, query, options): cached like the API.
+      std::string route_key = fmt::format("export/{}\nsettings={}", static_cast<int>(*format),
+                                          settings.version);
+      AppendOptionsKey(route_key, *options);
+      const std::string query_key = QueryCacheKey(q);
+      const ResponseCache::Key key{generation, snapshot, route_key, query_key, false};
+      std::shared_ptr<const std::string> body = cache ? cache->Get(key) : nullptr;
+      if (body == nullptr) {
+        body = std::make_shared<const std::string>(*format == Format::kKpisCsv
+                                                       ? exports::KpisCsv(dashboard)
+                                                       : exports::TrendsCsv(dashboard));
+        if (cache) cache->Put(key, body);
+      }
+      res.body() = *body;
+      return;
+    }
+    case Format::kRowsCsv: {
+      exports::RowsCsvWriter writer(std::move(snapshot), q);
+      std::string chunk;
+      while (writer.Next(chunk)) res.body() += chunk;
+      return;
+    }
+    case Format::kXlsx:
+    case Format::kPdf: {
+      // `rows=0` leaves the Rows sheet out of the workbook.
+      const bool include_rows = std::none_of(params->begin(), params->end(), [](const auto& kv) {
+        return kv.first == "rows" && kv.second == "0";
+      });
+      const exports::ReportInput input{std::move(snapshot), q, std::move(dashboard), StampTime()};
+      auto bytes = *format == Format::kXlsx
+                       ? exports::XlsxReport(input, exports::XlsxOptions{include_rows})
+                       : exports::PdfReport(input);
+      if (!bytes) {
+        res.erase(http::field::content_disposition);
+        SetError(res, path, http::status::internal_server_error, "export_failed",
+                 bytes.error().message);
+        return;
+      }
+      res.body() = std::move(*bytes);
+      return;
+    }
+  }
 }
 
 }  // namespace keeta::web

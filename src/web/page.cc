@@ -50,12 +50,13 @@ enum OverallSlot : std::size_t {
   kSlotPresets,
   kSlotViewBar,
   kSlotBreakdown,
+  kSlotExportMenu,
 };
-constexpr std::array<std::string_view, 20> kOverallSlots{
+constexpr std::array<std::string_view, 21> kOverallSlots{
     "title",   "loaded_at", "loaded_at_text", "banners",  "pickers", "from_date",
     "to_date", "min_day",   "max_day",        "errors",   "summary", "cards",
     "warnings", "footer",   "kpi_data",       "account",  "form_state", "presets",
-    "view_bar", "breakdown"};
+    "view_bar", "breakdown", "export_menu"};
 
 enum ErrorSlot : std::size_t { kSlotStatus, kSlotErrorTitle, kSlotMessage };
 constexpr std::array<std::string_view, 3> kErrorSlots{"status", "title", "message"};
@@ -406,6 +407,38 @@ void AppendQueryWithout(std::string& out, const Filter& filter, std::size_t skip
     out.push_back('=');
     AppendDay(out, *filter.to);
   }
+}
+
+// ---- export menu --------------------------------------------------------------------
+
+// The exports of the current view (docs/api.md "Exports") as plain links: a <details>
+// menu opens without JavaScript, and each link carries the view's filters.
+void AppendExportMenu(std::string& out, const PageView& view) {
+  struct Item {
+    std::string_view route, text, hint;
+  };
+  static constexpr Item kItems[] = {
+      {"kpis.csv", "KPIs", "CSV"},
+      {"trends.csv", "Daily trends", "CSV"},
+      {"rows.csv", "Rows", "CSV"},
+      {"report.xlsx", "Excel workbook", "XLSX"},
+      {"report.pdf", "PDF report", "PDF"},
+  };
+  const std::string url = ViewUrl(view, ViewChange{});  // the whole view, as its URL says
+  const std::string query = url.substr(std::min(url.find('?'), url.size()));
+  out.append("<details class=\"export-menu\"><summary class=\"btn export-button\">Export"
+             "</summary><ul class=\"export-panel\" aria-label=\"Export this view\">");
+  for (const Item& item : kItems) {
+    out.append("<li><a class=\"export-link\" download href=\"/export/");
+    out.append(item.route);
+    AppendHtmlEscaped(out, query);
+    out.append("\"><span>");
+    out.append(item.text);
+    out.append("</span><span class=\"export-kind\">");
+    out.append(item.hint);
+    out.append("</span></a></li>");
+  }
+  out.append("</ul></details>");
 }
 
 void AppendChipRemove(std::string& out, const Filter& filter, std::size_t dim,
@@ -882,6 +915,7 @@ std::string RenderOverallPage(const PageInput& in) {
         if (in.breakdown != nullptr) AppendBreakdownTable(o, *in.breakdown, ViewOf(in));
         break;
       case kSlotAccount: AppendAccount(o, in.viewer); break;
+      case kSlotExportMenu: AppendExportMenu(o, ViewOf(in)); break;
       default: break;
     }
   });
