@@ -13,6 +13,9 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium                      # uPlot bundle and browser tests
   fonts-dejavu-core fonts-liberation       # text (Latin and Arabic) in browser screenshots
+  libcairo2-dev libpango1.0-dev libxlsxwriter-dev  # PDF and Excel exports
+  fonts-noto-core                          # the PDF report's fonts (Latin and Arabic)
+  python3-openpyxl poppler-utils           # export tests: read the workbook, the PDF's text
   wrk curl                                 # load benchmark; smoke checks
 )
 
