@@ -205,10 +205,13 @@ class Report {
     const std::string filter_text =
         filters.empty() ? "Filters: none (all rows)"
                         : fmt::format("Filters: {}", fmt::join(filters, " · "));
+    const std::string previous = PreviousPeriodText(dash);
     const std::string rows_text =
         fmt::format("{} row{} in view", FormatKpiValue(kKpis[0], static_cast<double>(dash.rows)),
                     dash.rows == 1 ? "" : "s");
-    auto filter_layout = text_.Layout(filter_text + "   ·   " + rows_text, 10, false, kContentWidth);
+    auto filter_layout = text_.Layout(
+        filter_text + "   ·   " + rows_text + (previous.empty() ? "" : "   ·   " + previous), 10,
+        false, kContentWidth);
     if (draw) text_.Draw(filter_layout.get(), kMargin, y, kMuted);
     y += Text::Height(filter_layout.get()) + 6;
     if (draw) {
@@ -253,10 +256,15 @@ class Report {
                    cy + Text::Height(value_layout.get()) - Text::Height(unit_layout.get()) - 4,
                    kMuted);
       }
+      cy += Text::Height(value_layout.get()) + 2;
+      for (const std::string& line : {ChangeText(kpi, def), TargetText(kpi, def)}) {
+        if (!line.empty()) cy += text_.Draw(line, x + pad, cy, 8, false, kMuted, width - 2 * pad);
+      }
       if (!kpi.available) {
         text_.Draw("not in the data", x + pad, y + kCardHeight - pad - 14, 8.5, false, kMuted);
       } else {
-        Sparkline(cr_, kpi.trend, x + pad, y + kCardHeight - pad - 34, width - 2 * pad, 30);
+        const double spark_top = std::max(cy + 4, y + kCardHeight - pad - 34);
+        Sparkline(cr_, kpi.trend, x + pad, spark_top, width - 2 * pad, y + kCardHeight - pad - spark_top);
       }
     }
   }

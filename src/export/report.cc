@@ -1,9 +1,12 @@
 #include "export/report.h"
 
 #include <array>
+#include <cmath>
 #include <fmt/format.h>
 
 #include "core/date.h"
+#include "core/kpi_registry.h"
+#include "core/targets.h"
 
 namespace keeta::exports {
 namespace {
@@ -62,6 +65,12 @@ std::string PeriodText(const Filter& filter, const Dashboard& dashboard) {
   return fmt::format("{} – {}", FormatDay(*first), FormatDay(*last));
 }
 
+std::string PreviousPeriodText(const Dashboard& dashboard) {
+  if (!dashboard.previous) return {};
+  return fmt::format("compared with {} – {}", FormatDay(dashboard.previous->from),
+                     FormatDay(dashboard.previous->to));
+}
+
 std::vector<std::string> FilterLines(const Query& query) {
   std::vector<std::string> lines;
   for (std::size_t d = 0; d < kDimensionCount; ++d) {
@@ -77,6 +86,23 @@ std::vector<std::string> FilterLines(const Query& query) {
     case Role::kAgent: lines.push_back("Scope: agent " + query.scope.name); break;
   }
   return lines;
+}
+
+std::string ChangeText(const KpiResult& kpi, const KpiDef& def) {
+  if (!kpi.available || !kpi.change) return {};
+  const char* sign = *kpi.change > 0 ? "+" : *kpi.change < 0 ? "−" : "±";
+  std::string text = sign + FormatKpiValue(def, std::fabs(*kpi.change));
+  if (kpi.change_pct) text += fmt::format(" ({}{:.1f}%)", *kpi.change_pct < 0 ? "−" : "+",
+                                          std::fabs(*kpi.change_pct));
+  return text + " vs previous period";
+}
+
+std::string TargetText(const KpiResult& kpi, const KpiDef& def) {
+  if (!kpi.available || !kpi.target) return {};
+  std::string text = fmt::format("Target {} {}", TargetOpText(kpi.target->op),
+                                 FormatKpiValue(def, kpi.target->value));
+  if (kpi.status) text += *kpi.status == TargetStatus::kMet ? ": met" : ": missed";
+  return text;
 }
 
 std::string FormatUtc(std::time_t t) {

@@ -39,9 +39,19 @@ std::string FileName(Format format, const Filter& filter, const Dashboard& dashb
 // "2025-01-01 – 2025-01-31" (filter dates, else the data's days), or "all days".
 std::string PeriodText(const Filter& filter, const Dashboard& dashboard);
 
+// "compared with 2024-12-01 – 2024-12-31", or "" when the view has no previous period.
+std::string PreviousPeriodText(const Dashboard& dashboard);
+
 // One line per active name filter, e.g. "Agent: Ahmed, Badr"; and the scope when it is not
 // everything. Empty when the view is unfiltered.
 std::vector<std::string> FilterLines(const Query& query);
+
+// The previous-period comparison as a card shows it, e.g. "+1,204 (+4.1%) vs previous
+// period"; "" when there is none.
+std::string ChangeText(const KpiResult& kpi, const KpiDef& def);
+
+// The target and whether it is met, e.g. "Target ≥ 85.0%: met"; "" when there is none.
+std::string TargetText(const KpiResult& kpi, const KpiDef& def);
 
 // `2026-01-05 10:00 UTC`.
 std::string FormatUtc(std::time_t t);

@@ -14,6 +14,7 @@
 
 #include "core/engine.h"
 #include "core/kpi_registry.h"
+#include "core/targets.h"
 
 namespace keeta::exports {
 namespace {
@@ -98,7 +99,8 @@ class Writer {
     lxw_worksheet* ws = workbook_add_worksheet(wb_, "Summary");
     worksheet_set_column(ws, 0, 0, 30, nullptr);
     worksheet_set_column(ws, 1, 1, 16, nullptr);
-    worksheet_set_column(ws, 2, 2, 44, nullptr);
+    worksheet_set_column(ws, 2, 2, 10, nullptr);
+    worksheet_set_column(ws, 3, 7, 14, nullptr);
     const Dataset& data = *in_.data;
     const Dashboard& dash = in_.dashboard;
     lxw_row_t r = 0;
@@ -108,6 +110,7 @@ class Writer {
       worksheet_write_string(ws, r++, 1, value.c_str(), nullptr);
     };
     line("Period", PeriodText(in_.query.filter, dash));
+    if (dash.previous) line("Previous period", PreviousPeriodText(dash));
     const auto filters = FilterLines(in_.query);
     line("Filters", filters.empty() ? "none (all rows)" : fmt::format("{}", fmt::join(filters, "; ")));
     worksheet_write_string(ws, r, 0, "Rows in view", bold_);
@@ -124,7 +127,12 @@ class Writer {
     ++r;
     worksheet_write_string(ws, r, 0, "KPI", bold_);
     worksheet_write_string(ws, r, 1, "Value", bold_);
-    worksheet_write_string(ws, r++, 2, "Unit", bold_);
+    worksheet_write_string(ws, r, 2, "Unit", bold_);
+    worksheet_write_string(ws, r, 3, "Previous period", bold_);
+    worksheet_write_string(ws, r, 4, "Change", bold_);
+    worksheet_write_string(ws, r, 5, "Change %", bold_);
+    worksheet_write_string(ws, r, 6, "Target", bold_);
+    worksheet_write_string(ws, r++, 7, "Status", bold_);
     for (std::size_t k = 0; k < kKpiCount; ++k) {
       const KpiResult& kpi = dash.kpis[k];
       const KpiDef& def = kpi.def != nullptr ? *kpi.def : kKpis[k];
@@ -134,7 +142,23 @@ class Writer {
       } else {
         worksheet_write_string(ws, r, 1, "—", nullptr);
       }
-      worksheet_write_string(ws, r++, 2, std::string(def.unit).c_str(), nullptr);
+      worksheet_write_string(ws, r, 2, std::string(def.unit).c_str(), nullptr);
+      auto number = [&](lxw_col_t col, const std::optional<double>& v, lxw_format* format) {
+        if (kpi.available && v && std::isfinite(*v)) worksheet_write_number(ws, r, col, *v, format);
+      };
+      number(3, kpi.previous, kpi.previous ? Numeric(KpiNumberFormat(def, *kpi.previous)) : nullptr);
+      number(4, kpi.change, kpi.change ? Numeric(KpiNumberFormat(def, *kpi.change)) : nullptr);
+      number(5, kpi.change_pct, Numeric("0.0\"%\""));
+      if (kpi.available && kpi.target) {
+        const std::string target = fmt::format("{} {}", TargetOpText(kpi.target->op),
+                                               FormatKpiValue(def, kpi.target->value));
+        worksheet_write_string(ws, r, 6, target.c_str(), nullptr);
+      }
+      if (kpi.available && kpi.status) {
+        worksheet_write_string(ws, r, 7, *kpi.status == TargetStatus::kMet ? "met" : "missed",
+                               nullptr);
+      }
+      ++r;
     }
     const auto warnings = data.report().Warnings();
     if (!warnings.empty()) {
