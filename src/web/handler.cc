@@ -131,13 +131,15 @@ struct Handler::Impl {
   }
 
   void Route(const Request& req, const RequestContext& ctx, std::string_view path,
-             std::string_view query, Response& res) const;
+             std::string_view query, Response& res, BodyStream& stream) const;
   void ServeData(const Request& req, const auth::Principal& who, DataRoute route,
                  std::string_view path, std::string_view query, Response& res) const;
   void ServeExport(const Request& req, const RequestContext& ctx, const auth::Principal& who,
-                   std::string_view path, std::string_view query, Response& res) const;
+                   std::string_view path, std::string_view query, Response& res,
+                   BodyStream& stream) const;
   void Unauthorized(const Request& req, std::string_view path, Response& res) const;
-  void Finish(const Request& req, const RequestContext& ctx, Response& res) const;
+  void Finish(const Request& req, const RequestContext& ctx, Response& res,
+              BodyStream& stream) const;
   void ServeStatic(const Request& req, const StaticAsset& asset, std::string_view query,
                    Response& res) const;
 };
@@ -174,6 +176,7 @@ void Handler::HandleAsync(const Request& req, const RequestContext& ctx,
                           Completion done) const {
   const auto started = std::chrono::steady_clock::now();
   Response res;
+  BodyStream stream;  // set by the one route whose body is streamed
   res.version(req.version());
   res.keep_alive(req.keep_alive());
   const Target target = SplitTarget(req.target());
@@ -183,7 +186,8 @@ void Handler::HandleAsync(const Request& req, const RequestContext& ctx,
       // Completes later, on the password pool; Finish runs there.
       return ServeSignIn(req, ctx, *impl_->access, std::move(res),
                          [this, &req, ctx, started, done = std::move(done)](Response answer) {
-                           impl_->Finish(req, ctx, answer);
+                           BodyStream none;
+                           impl_->Finish(req, ctx, answer, none);
                            impl_->Observe("/login", answer, started);
                            done(std::move(answer));
                          });
@@ -197,37 +201,50 @@ void Handler::HandleAsync(const Request& req, const RequestContext& ctx,
                fmt::format("method {} is not allowed; use GET or HEAD", req.method_string()));
       res.set(http::field::allow, kAllowed);
     } else {
-      impl_->Route(req, ctx, target.path, target.query, res);
+      impl_->Route(req, ctx, target.path, target.query, res, stream);
     }
   } catch (const std::exception&) {
     // A bug or an allocation failure: answer rather than drop the connection.
     res = Response{};
+    stream = nullptr;
     res.version(req.version());
     res.keep_alive(false);
     SetBody(res, http::status::internal_server_error, kTextType,
             "internal error\n");
   }
-  impl_->Finish(req, ctx, res);
+  impl_->Finish(req, ctx, res, stream);
   impl_->Observe(target.path, res, started);
-  done(std::move(res));
+  done(Reply{std::move(res), std::move(stream)});
 }
 
 Response Handler::Handle(const Request& req, const RequestContext& ctx) const {
-  std::promise<Response> promise;
+  std::promise<Reply> promise;
   auto answer = promise.get_future();
-  HandleAsync(req, ctx, [&promise](Response res) { promise.set_value(std::move(res)); });
-  return answer.get();
+  HandleAsync(req, ctx, [&promise](Reply reply) { promise.set_value(std::move(reply)); });
+  Reply reply = answer.get();
+  if (reply.stream) {
+    std::string chunk;
+    while (reply.stream(chunk)) reply.response.body() += chunk;
+    reply.response.content_length(reply.response.body().size());
+  }
+  return std::move(reply.response);
 }
 
 // What every response gets, whichever route made it.
-void Handler::Impl::Finish(const Request& req, const RequestContext& ctx, Response& res) const {
+void Handler::Impl::Finish(const Request& req, const RequestContext& ctx, Response& res,
+                           BodyStream& stream) const {
   res.set(http::field::server, kServerName);
   SetSecurityHeaders(res, ctx.tls);
-  // Content-Length describes the representation, also for HEAD and 304 (which carry none).
-  if (res.find(http::field::content_length) == res.end()) {
+  // Content-Length describes the representation, also for HEAD and 304 (which carry none);
+  // a streamed body's length is not known in advance.
+  if (res.find(http::field::content_length) == res.end() && !stream) {
     res.content_length(res.body().size());
   }
-  if (req.method() == http::verb::head) res.body().clear();
+  if (req.method() == http::verb::head) {
+    res.body().clear();
+    if (stream) res.keep_alive(false);  // no length to state: closing ends the answer
+    stream = nullptr;
+  }
 }
 
 std::variant<LiveView, Response> Handler::LiveQuery(const Request& req,
@@ -263,7 +280,8 @@ std::variant<LiveView, Response> Handler::LiveQuery(const Request& req,
       return view;
     }
   }
-  impl_->Finish(req, ctx, res);
+  BodyStream none;
+  impl_->Finish(req, ctx, res, none);
   return res;
 }
 
@@ -283,7 +301,8 @@ void Handler::Impl::Unauthorized(const Request& req, std::string_view path,
 }
 
 void Handler::Impl::Route(const Request& req, const RequestContext& ctx,
-                          std::string_view path, std::string_view query, Response& res) const {
+                          std::string_view path, std::string_view query, Response& res,
+                          BodyStream& stream) const {
   if (path == "/") {
     std::string location = "/overall";
     if (!query.empty()) {
@@ -323,7 +342,7 @@ void Handler::Impl::Route(const Request& req, const RequestContext& ctx,
     res.set(http::field::cache_control, "no-store");
     return;
   }
-  if (path.starts_with(kExportPrefix)) return ServeExport(req, ctx, *who, path, query, res);
+  if (path.starts_with(kExportPrefix)) return ServeExport(req, ctx, *who, path, query, res, stream);
   if (path == kLivePath) {
     // Reached only without a WebSocket upgrade (the server hands upgrades to the live hub).
     SetError(res, path, http::status::upgrade_required, "upgrade_required",
@@ -514,7 +533,8 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
 // /api/v1/kpis for the same parameters, so every number equals the API's.
 void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
                                 const auth::Principal& who, std::string_view path,
-                                std::string_view query, Response& res) const {
+                                std::string_view query, Response& res,
+                                BodyStream& stream) const {
   const auto format = exports::FormatFromName(path.substr(kExportPrefix.size()));
   if (!format) {
     SetError(res, path, http::status::not_found, "not_found", format.error().message);
@@ -584,9 +604,9 @@ void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
       return;
     }
     case Format::kRowsCsv: {
-      exports::RowsCsvWriter writer(std::move(snapshot), q);
-      std::string chunk;
-      while (writer.Next(chunk)) res.body() += chunk;
+      // Streamed: the transport asks for a piece at a time (Handle gathers them).
+      auto writer = std::make_shared<exports::RowsCsvWriter>(std::move(snapshot), q);
+      stream = [writer](std::string& chunk) { return writer->Next(chunk); };
       return;
     }
     case Format::kXlsx:

@@ -9,7 +9,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "core/query.h"
@@ -36,8 +38,23 @@ struct HandlerOptions {
   std::shared_ptr<Metrics> metrics = nullptr;
 };
 
-// Receives the response of an asynchronous request; may be called on another thread.
-using Completion = std::function<void(Response)>;
+// A body too large to hold in memory (rows.csv), produced a piece at a time: each call
+// replaces `chunk` with the next piece; false (and `chunk` empty) once all is produced.
+// The transport calls it on the connection's strand, one call at a time.
+using BodyStream = std::function<bool(std::string& chunk)>;
+
+// What the handler answers: a response and, when its body is streamed, the producer of
+// that body (then response.body() is empty and states no Content-Length; the transport
+// sends the pieces with chunked transfer encoding).
+struct Reply {
+  Reply(Response r) : response(std::move(r)) {}  // NOLINT: implicit, a plain response
+  Reply(Response r, BodyStream s) : response(std::move(r)), stream(std::move(s)) {}
+  Response response;
+  BodyStream stream;  // empty: the body is response.body()
+};
+
+// Receives the answer of an asynchronous request; may be called on another thread.
+using Completion = std::function<void(Reply)>;
 
 class Handler {
  public:
@@ -51,7 +68,7 @@ class Handler {
   // (I/O) thread is never held by Argon2. `request` must outlive the call to `done`.
   void HandleAsync(const Request& request, const RequestContext& context, Completion done) const;
 
-  // The same, waiting for the answer (tests, the CLI).
+  // The same, waiting for the answer, with a streamed body gathered into it (tests, tools).
   Response Handle(const Request& request, const RequestContext& context = {}) const;
 
   // For a WebSocket upgrade to kLivePath: the view the connection subscribes to (its Query,

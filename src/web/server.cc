@@ -228,9 +228,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // thread.
   void Answer() {
     try {
-      server_.handler()(request_, context_, [self = shared_from_this()](Response res) {
-        net::dispatch(self->stream_.get_executor(),
-                      [self, res = std::move(res)]() mutable { self->Send(std::move(res)); });
+      server_.handler()(request_, context_, [self = shared_from_this()](Reply reply) {
+        net::dispatch(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable {
+          self->Send(std::move(reply));
+        });
       });
     } catch (const std::exception& e) {
       if (spdlog::logger* log = server_.log()) log->error("handler failed: {}", e.what());
@@ -272,13 +273,58 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     Send(PlainResponse(status, std::move(message)));
   }
 
-  void Send(Response res) {
-    if (server_.stopping()) res.keep_alive(false);
-    response_ = std::move(res);
+  void Send(Reply reply) {
+    if (server_.stopping()) reply.response.keep_alive(false);
+    response_ = std::move(reply.response);
+    if (reply.stream) return SendStream(std::move(reply.stream));
     const bool close = response_.need_eof();
     stream_.expires_after(server_.options().read_timeout);  // a stalled reader is dropped
     http::async_write(stream_, response_,
                       beast::bind_front_handler(&Session::OnWrite, shared_from_this(), close));
+  }
+
+  // A streamed body: the header, then each piece as it is produced, as an HTTP/1.1 chunk
+  // (to an HTTP/1.0 client: the bare bytes, then the connection closes). One piece in
+  // memory at a time; a stalled reader is dropped by the same timeout as any write.
+  void SendStream(BodyStream body) {
+    body_ = std::move(body);
+    chunked_ = request_.version() >= 11;
+    if (!chunked_) response_.keep_alive(false);
+    stream_head_.emplace(response_.base());
+    stream_head_->chunked(chunked_);
+    head_serializer_.emplace(*stream_head_);
+    stream_.expires_after(server_.options().read_timeout);
+    http::async_write_header(stream_, *head_serializer_,
+                             beast::bind_front_handler(&Session::OnPieceWritten, shared_from_this()));
+  }
+
+  void OnPieceWritten(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec || !body_) return EndStream(ec);
+    bool more = false;
+    try {
+      more = body_(piece_);
+    } catch (const std::exception& e) {  // a bug: the peer sees a truncated body
+      if (spdlog::logger* log = server_.log()) log->error("body stream failed: {}", e.what());
+      return EndStream(net::error::operation_aborted);
+    }
+    stream_.expires_after(server_.options().read_timeout);
+    auto next = beast::bind_front_handler(&Session::OnPieceWritten, shared_from_this());
+    if (!more) {
+      body_ = nullptr;
+      if (!chunked_) return EndStream({});
+      return net::async_write(stream_, http::make_chunk_last(), std::move(next));
+    }
+    streamed_bytes_ += piece_.size();
+    if (chunked_) return net::async_write(stream_, http::make_chunk(net::buffer(piece_)), std::move(next));
+    net::async_write(stream_, net::buffer(piece_), std::move(next));
+  }
+
+  void EndStream(beast::error_code ec) {
+    body_ = nullptr;
+    head_serializer_.reset();
+    stream_head_.reset();
+    piece_ = std::string();
+    OnWrite(!chunked_ || !response_.keep_alive(), ec, 0);
   }
 
   void OnWrite(bool close, beast::error_code ec, std::size_t /*bytes*/) {
@@ -286,11 +332,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       const auto micros =
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
       log->info("{} {} {} {}B {}us{}", request_.method_string(), request_.target(),
-                response_.result_int(), response_.body().size(), micros.count(),
+                response_.result_int(), response_.body().size() + streamed_bytes_, micros.count(),
                 ec ? " (write failed)" : "");
     }
     if (ec || close) return Close();
     response_ = {};  // release the body now, not at the next response
+    streamed_bytes_ = 0;
     request_ = {};
     NextRequest();
   }
@@ -308,6 +355,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Request request_;
   RequestContext context_;
   Response response_;
+  // A streamed body in progress (SendStream): its producer, header and current piece.
+  BodyStream body_;
+  std::optional<http::response<http::empty_body>> stream_head_;
+  std::optional<http::response_serializer<http::empty_body>> head_serializer_;
+  std::string piece_;
+  std::size_t streamed_bytes_ = 0;
+  bool chunked_ = true;
   Clock::time_point started_;
   bool reading_ = false;
   bool first_request_ = true;

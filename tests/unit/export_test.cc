@@ -336,18 +336,6 @@ TEST_F(ExportTest, RoutesNameTheirFilesByWhatAndPeriod) {
   }
 }
 
-TEST_F(ExportTest, RowsCsvIsHandedToTheTransportAsAStream) {
-  const web::Reply reply = handler_->Respond(web::Request{web::http::verb::get, "/export/rows.csv", 11});
-  ASSERT_TRUE(reply.stream);
-  EXPECT_TRUE(reply.response.body().empty());
-  EXPECT_EQ(reply.response.find(web::http::field::content_length), reply.response.end());
-  const web::Reply head = handler_->Respond(web::Request{web::http::verb::head, "/export/rows.csv", 11});
-  EXPECT_FALSE(head.stream);
-  EXPECT_TRUE(head.response.body().empty());
-  const web::Reply small = handler_->Respond(web::Request{web::http::verb::get, "/export/kpis.csv", 11});
-  EXPECT_FALSE(small.stream);
-}
-
 TEST_F(ExportTest, BadInputIsAClearError) {
   const web::Response bad_date = Get("/export/kpis.csv?from_date=2025-02-30");
   EXPECT_EQ(bad_date.result(), web::http::status::bad_request);

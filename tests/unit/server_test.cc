@@ -18,6 +18,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -406,6 +407,55 @@ TEST(ServeTest, UnreadableDataExitsNonZero) {
   EXPECT_EQ(child.Wait(), 1);
   EXPECT_THAT(out, HasSubstr("/nonexistent/keeta.csv"));
   EXPECT_THAT(out, Not(HasSubstr("Keeta dashboard:")));
+}
+
+}  // namespace
+}  // namespace keeta::web
+
+namespace keeta::web {
+namespace {
+
+// A streamed body (Reply::stream) goes out as HTTP/1.1 chunks, one piece at a time, and
+// the connection stays usable; through the real handler, rows.csv arrives whole.
+TEST(ServerStreaming, StreamedBodyArrivesChunkedAndTheConnectionLivesOn) {
+  auto pieces_asked = std::make_shared<std::atomic<int>>(0);
+  AsyncRequestHandler streaming = [pieces_asked](const Request& req, const RequestContext&,
+                                                 Completion done) {
+    Response res{http::status::ok, req.version()};
+    res.keep_alive(req.keep_alive());
+    res.set(http::field::content_type, "text/plain");
+    auto left = std::make_shared<int>(3);
+    done(Reply{std::move(res), [left, pieces_asked](std::string& chunk) {
+                 ++*pieces_asked;
+                 chunk.clear();
+                 if (*left == 0) return false;
+                 chunk = "piece " + std::to_string((*left)--) + "\n";
+                 return true;
+               }});
+  };
+  auto server = Server::Start(streaming, TestOptions());
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  Client client((*server)->port());
+  for (int round = 0; round < 2; ++round) {
+    const Response res = client.Get("/any");
+    EXPECT_EQ(res.result(), http::status::ok);
+    EXPECT_TRUE(res.chunked());
+    EXPECT_EQ(res.body(), "piece 3\npiece 2\npiece 1\n");
+  }
+  EXPECT_EQ(pieces_asked->load(), 8);  // three pieces and the end, twice
+
+  auto handler = std::make_shared<const Handler>(FixtureHolder());
+  auto real = Server::Start(
+      [handler](const Request& req, const RequestContext& ctx, Completion done) {
+        handler->HandleAsync(req, ctx, std::move(done));
+      },
+      TestOptions());
+  ASSERT_TRUE(real.ok());
+  Client rows((*real)->port());
+  const Response csv = rows.Get("/export/rows.csv");
+  EXPECT_TRUE(csv.chunked());
+  EXPECT_EQ(csv.body(), handler->Handle(Request{http::verb::get, "/export/rows.csv", 11}).body());
+  EXPECT_EQ(rows.Get("/healthz").body(), "ok");
 }
 
 }  // namespace
