@@ -6,12 +6,13 @@
 #include <fstream>
 #include <utility>
 
+#include "cli/load_flags.h"
 #include "core/engine.h"
+#include "core/view_options.h"
 #include "export/csv.h"
 #include "export/pdf.h"
 #include "export/report.h"
 #include "export/xlsx.h"
-#include "core/view_options.h"
 #include "store/data_source.h"
 #include "store/settings.h"
 
@@ -35,10 +36,9 @@ Result<exports::Format> ChooseFormat(const std::string& out_path, const std::str
 
 }  // namespace
 
-ExportCommand::ExportCommand(CLI::App& app, std::string default_data)
-    : data_path_(std::move(default_data)) {
+ExportCommand::ExportCommand(CLI::App& app) {
   command_ = app.add_subcommand("export", "Write a CSV, Excel or PDF export of a view");
-  command_->add_option("--data", data_path_, "CSV file")->capture_default_str();
+  AddLoadFlags(*command_, data_path_, load_options_);
   command_->add_option("--out", out_path_, "Output file: .csv, .xlsx or .pdf")->required();
   command_->add_option("--what", what_, "For .csv: which table")
       ->check(CLI::IsMember({"kpis", "trends", "rows"}))
@@ -66,7 +66,7 @@ int ExportCommand::Run() const {
   auto options = ParseDashboardOptions(
       params, DashboardOptions{.weighted = current.weighted, .targets = current.targets});
   if (!options) return Fail(options.error().message);
-  auto data = MakeCsvSource(data_path_)->Load();
+  auto data = MakeDataSource(data_path_, load_options_)->Load();
   if (!data) return Fail(data.error().message);
   const Query query{std::move(*filter), {}};
 

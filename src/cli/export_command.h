@@ -8,19 +8,21 @@
 #include <string>
 
 #include "cli/filter_flags.h"
+#include "store/load_options.h"
 
 namespace keeta::cli {
 
 class ExportCommand {
  public:
-  ExportCommand(CLI::App& app, std::string default_data);
+  explicit ExportCommand(CLI::App& app);
   bool selected() const { return command_->parsed(); }
   // Runs the export; errors are one line on stderr. Returns the exit code.
   int Run() const;
 
  private:
   CLI::App* command_;
-  std::string data_path_;
+  std::string data_path_;  // empty: the bundled sample
+  LoadOptions load_options_;
   std::string out_path_;
   std::string what_ = "kpis";
   std::string granularity_, weight_by_, settings_path_;

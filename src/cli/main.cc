@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
   int command_exit = 0;
   keeta::cli::RegisterAccountCommands(app, command_exit);
   keeta::cli::RegisterSettingsCommands(app, command_exit);
-  const keeta::cli::ExportCommand export_command(app, DefaultDataPath());
+  const keeta::cli::ExportCommand export_command(app);
 
   try {
     app.parse(argc, argv);
