@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "web/utf8_text.h"
+
 namespace keeta::web {
 
 namespace {
@@ -49,6 +51,7 @@ Result<HtmlTemplate> HtmlTemplate::Parse(std::string_view text,
 
 void AppendHtmlEscaped(std::string& out, std::string_view text) {
   // Copies runs of safe bytes in one append; most names have nothing to escape.
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     std::string_view entity;
@@ -58,7 +61,14 @@ void AppendHtmlEscaped(std::string& out, std::string_view text) {
       case '>': entity = "&gt;"; break;
       case '"': entity = "&quot;"; break;
       case '\'': entity = "&#39;"; break;
-      default: continue;
+      default:
+        if (s[i] < 0x80) continue;
+        if (const std::size_t len = Utf8SequenceLength(s + i, text.size() - i); len != 0) {
+          i += len - 1;
+          continue;
+        }
+        entity = kReplacementCharacter;  // a malformed byte
+        break;
     }
     out.append(text.data() + run, i - run);
     out.append(entity);

@@ -57,7 +57,7 @@ class HtmlTemplate {
 };
 
 // Appends `text` with & < > " ' replaced by entities: safe in element content and in
-// double- or single-quoted attribute values.
+// double- or single-quoted attribute values. A malformed UTF-8 byte becomes U+FFFD.
 void AppendHtmlEscaped(std::string& out, std::string_view text);
 
 // Appends `text` percent-encoded for a URL query component (application/x-www-form-urlencoded
