@@ -1049,17 +1049,23 @@ Result<std::size_t> ReadDecoded(int fd, Encoding encoding, CsvParser& parser,
   }
 }
 
-// Opens `path` for reading: the descriptor and the file's size (0 when not a regular file).
-Result<std::pair<int, std::size_t>> OpenForReading(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error{fmt::format("cannot open '{}': {}", path, ErrnoText(errno)), ""};
+// Opens `path` for reading: the descriptor and the file's size. Only a regular file: a FIFO
+// or a device would block a reader forever (opened without blocking to find out).
+// `source` names the file in messages.
+Result<std::pair<int, std::size_t>> OpenForReading(const std::string& path,
+                                                   std::string_view source) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return Error{fmt::format("cannot open '{}': {}", source, ErrnoText(errno)), ""};
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-    const int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const int err = errno;
+    const bool stat_failed = st.st_mode == 0;
     ::close(fd);
-    return Error{fmt::format("cannot open '{}': {}", path, ErrnoText(err)), ""};
+    return Error{stat_failed ? fmt::format("cannot open '{}': {}", source, ErrnoText(err))
+                             : fmt::format("cannot read '{}': not a regular file", source),
+                 ""};
   }
-  return std::pair{fd, S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0};
+  return std::pair{fd, static_cast<std::size_t>(st.st_size)};
 }
 
 // What FeedLines read: bytes taken by whole lines, and what followed the last line break.
@@ -1132,8 +1138,10 @@ Result<CsvTable> ReadOtherEncoding(int fd, std::size_t size_hint, Encoding encod
   return parser.Finish();
 }
 
-Result<CsvTable> ReadFile(const std::string& path, const LoadOptions& options) {
-  auto opened = OpenForReading(path);
+// `source` names the file in messages and the report.
+Result<CsvTable> ReadFile(const std::string& path, const std::string& source,
+                          const LoadOptions& options) {
+  auto opened = OpenForReading(path, source);
   if (!opened) return opened.error();
   const auto [fd, size_hint] = *opened;
   FdCloser closer(fd);
@@ -1142,12 +1150,12 @@ Result<CsvTable> ReadFile(const std::string& path, const LoadOptions& options) {
 #endif
   const Encoding encoding = PeekEncoding(fd);
   if (encoding != Encoding::kUtf8) {
-    return ReadOtherEncoding(fd, size_hint, encoding, std::nullopt, path, options);
+    return ReadOtherEncoding(fd, size_hint, encoding, std::nullopt, source, options);
   }
   std::optional<CellExample> not_utf8;
   {
-    CsvParser parser(path, size_hint, options, Encoding::kUtf8);
-    auto fed = FeedLines(parser, fd, path);
+    CsvParser parser(source, size_hint, options, Encoding::kUtf8);
+    auto fed = FeedLines(parser, fd, source);
     if (fed) {
       Result<std::size_t> last = parser.Feed(fed->rest.data(), fed->rest.size(), /*at_eof=*/true);
       if (last) return parser.Finish();
@@ -1158,7 +1166,7 @@ Result<CsvTable> ReadFile(const std::string& path, const LoadOptions& options) {
     not_utf8 = parser.not_utf8();
   }
   // Not UTF-8 and no NUL so far: read it again, as Windows-1252.
-  return ReadOtherEncoding(fd, size_hint, Encoding::kWindows1252, not_utf8, path, options);
+  return ReadOtherEncoding(fd, size_hint, Encoding::kWindows1252, not_utf8, source, options);
 }
 
 // Bytes [offset, offset + size) of an open file; shorter when the file is.
@@ -1219,7 +1227,7 @@ Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source,
 
 Result<CsvTable> ReadCsvFile(const std::string& path, const LoadOptions& options) {
   try {
-    return ReadFile(path, options);
+    return ReadFile(path, path, options);
   } catch (const std::bad_alloc&) {
     return OutOfMemory(path);
   }
@@ -1237,8 +1245,10 @@ struct AppendableCsv::State {
   std::string tail;          // to tell an append from a rewrite
 };
 
-AppendableCsv::AppendableCsv(std::string path, LoadOptions options)
-    : path_(std::move(path)), options_(std::move(options)) {}
+AppendableCsv::AppendableCsv(std::string path, LoadOptions options, std::string source)
+    : path_(std::move(path)),
+      source_(source.empty() ? path_ : std::move(source)),
+      options_(std::move(options)) {}
 AppendableCsv::~AppendableCsv() = default;
 
 bool AppendableCsv::can_append() const { return state_ != nullptr; }
@@ -1253,21 +1263,21 @@ Result<CsvTable> AppendableCsv::Read() {
     return ReadAll();
   } catch (const std::bad_alloc&) {
     state_.reset();
-    return OutOfMemory(path_);
+    return OutOfMemory(source_);
   }
 }
 
 Result<CsvTable> AppendableCsv::ReadAll() {
-  auto opened = OpenForReading(path_);
+  auto opened = OpenForReading(path_, source_);
   if (!opened) return opened.error();
   const auto [fd, size_hint] = *opened;
   FdCloser closer(fd);
   // Files in other encodings are read in full every time (no append path).
-  if (PeekEncoding(fd) != Encoding::kUtf8) return ReadFile(path_, options_);
-  auto state = std::make_unique<State>(path_, size_hint, options_);
-  auto fed = FeedLines(state->parser, fd, path_);
+  if (PeekEncoding(fd) != Encoding::kUtf8) return ReadFile(path_, source_, options_);
+  auto state = std::make_unique<State>(source_, size_hint, options_);
+  auto fed = FeedLines(state->parser, fd, source_);
   if (!fed) {
-    if (state->parser.not_utf8()) return ReadFile(path_, options_);
+    if (state->parser.not_utf8()) return ReadFile(path_, source_, options_);
     return fed.error();
   }
   if (!fed->rest.empty()) {
@@ -1275,7 +1285,7 @@ Result<CsvTable> AppendableCsv::ReadAll() {
     // the parser is then finished, and a later change is read in full.
     Result<std::size_t> last = state->parser.Feed(fed->rest.data(), fed->rest.size(), true);
     if (!last) {
-      if (state->parser.not_utf8()) return ReadFile(path_, options_);
+      if (state->parser.not_utf8()) return ReadFile(path_, source_, options_);
       return last.error();
     }
     return state->parser.Finish();
@@ -1291,7 +1301,7 @@ Result<CsvTable> AppendableCsv::ReadAll() {
 }
 
 Result<CsvTable> AppendableCsv::ReadAppended() {
-  auto opened = OpenForReading(path_);
+  auto opened = OpenForReading(path_, source_);
   if (!opened) return opened.error();
   const auto [fd, size] = *opened;
   FdCloser closer(fd);
@@ -1303,9 +1313,9 @@ Result<CsvTable> AppendableCsv::ReadAppended() {
     return Error{"not an append", ""};
   }
   if (::lseek(fd, static_cast<off_t>(state.offset), SEEK_SET) < 0) {
-    return Error{fmt::format("cannot read '{}': {}", path_, ErrnoText(errno)), ""};
+    return Error{fmt::format("cannot read '{}': {}", source_, ErrnoText(errno)), ""};
   }
-  auto fed = FeedLines(state.parser, fd, path_);
+  auto fed = FeedLines(state.parser, fd, source_);
   if (!fed) return fed.error();
   // A last line still being written (no line break yet) is not a complete append.
   if (!fed->rest.empty()) return Error{"an incomplete line at the end", ""};

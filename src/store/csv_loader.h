@@ -38,7 +38,8 @@ Result<CsvTable> ReadCsvFile(const std::string& path, const LoadOptions& options
 // Thread-safety: none; one thread at a time.
 class AppendableCsv {
  public:
-  explicit AppendableCsv(std::string path, LoadOptions options = {});
+  // `source` names the file in messages and the report (default: the path).
+  explicit AppendableCsv(std::string path, LoadOptions options = {}, std::string source = {});
   ~AppendableCsv();
   AppendableCsv(const AppendableCsv&) = delete;
   AppendableCsv& operator=(const AppendableCsv&) = delete;
@@ -54,6 +55,7 @@ class AppendableCsv {
   Result<CsvTable> ReadAppended();
 
   std::string path_;
+  std::string source_;
   LoadOptions options_;
   std::unique_ptr<State> state_;  // null: the next Read reads everything
 };

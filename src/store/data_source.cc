@@ -2,13 +2,17 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <string_view>
 #include <fmt/format.h>
+#include <optional>
 
+#include "core/schema.h"
 #include "store/bundled_sample.h"
 #include "store/csv_loader.h"
 
@@ -37,51 +41,97 @@ std::string UtcNowIso8601() { return Iso8601Utc(StampTime()); }
 
 namespace {
 
-// A CSV file; change detection by (inode, size, mtime) so an atomic rename is seen too.
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kKnownColumns = 1 + kDimensionCount + kMeasureCount;
+
+// A CSV file, published by the complete-file rule (store/complete_file.h). Transient
+// failures (out of descriptors, ...) are retried with backoff; other failures are
+// reported once and retried when the file changes.
 class CsvSource final : public DataSource {
  public:
-  CsvSource(std::string path, LoadOptions options)
-      : path_(path), csv_(std::move(path), std::move(options)) {}
+  CsvSource(std::string path, CsvSourceOptions options)
+      : path_(std::move(path)),
+        options_(std::move(options)),
+        label_(Label(path_, options_.label)),
+        csv_(path_, options_.load, label_),
+        rule_(options_.timing) {}
 
   std::string Describe() const override { return path_; }
 
   bool MaybeChanged() override {
-    const Stamp now = Current();
-    return !loaded_ || now != last_;
+    if (!attempted_) return true;
+    if (retry_at_) return Clock::now() >= *retry_at_;
+    OpenOutcome opened = OpenRegularFile(path_, label_, options_.open);
+    if (!opened.file) return opened.error.message != reported_error_;  // new failure
+    const std::optional<FileLook> look = LookAt(*opened.file);
+    if (!look) return false;
+    return rule_.ReadyToLoad(*look, Clock::now());
   }
 
   Result<std::shared_ptr<const Dataset>> Load() override {
-    const Stamp before = Current();
+    attempted_ = true;
+    OpenOutcome opened = OpenRegularFile(path_, label_, options_.open);
+    if (!opened.file) {
+      rule_.Forget();  // whatever comes back at this path is loaded, even the same version
+      return Fail(opened.error);
+    }
+    const std::optional<FileLook> before = LookAt(*opened.file);
+    if (!before) return Fail({fmt::format("cannot read '{}'", label_), true});
     auto parsed = csv_.Read();  // only the appended rows when the file just grew
-    // Stamp what we read even on failure, so a broken file is not re-parsed every poll.
-    last_ = before;
-    loaded_ = true;
-    if (!parsed) return parsed.error();
-    parsed->report.source = path_;
+    // What was read is the version looked at: unchanged, and still the file at the path.
+    const std::optional<FileLook> after = LookAt(*opened.file);
+    if (!after || after->stamp != before->stamp || StampAt(path_) != before->stamp) {
+      // Written to while we read: the rule waits for it to settle again.
+      rule_.Forget();
+      return Fail({fmt::format("'{}' changed while it was being read; will load it once "
+                               "it stops changing", label_), false});
+    }
+    rule_.Loaded(before->stamp);
+    if (!parsed) return Fail({parsed.error().message, false});
+    if (parsed->report.missing_columns.size() == kKnownColumns) {
+      return Fail({fmt::format("'{}' has none of the known columns (day, agent, team_leader, "
+                               "supervisor, total_chats, ...): is it the right file?", label_),
+                   false});
+    }
+    reported_error_.clear();
+    retry_at_.reset();
+    backoff_ = options_.retry_min;
+    parsed->report.source = label_;
     parsed->report.loaded_at = UtcNowIso8601();
     return Dataset::Build(std::move(parsed->table), std::move(parsed->report));
   }
 
  private:
-  struct Stamp {
-    ino_t inode = 0;
-    off_t size = -1;
-    std::int64_t mtime_ns = 0;
-    bool operator!=(const Stamp& o) const {
-      return inode != o.inode || size != o.size || mtime_ns != o.mtime_ns;
+  // Records a failure; a content failure is not retried until the file changes (the rule
+  // has its stamp as loaded), a transient one after the backoff.
+  Error Fail(const FileError& error) {
+    reported_error_ = error.message;
+    if (error.transient) {
+      retry_at_ = Clock::now() + backoff_;
+      backoff_ = std::min(backoff_ * 2, options_.retry_max);
+    } else {
+      retry_at_.reset();
     }
-  };
-  Stamp Current() const {
-    struct stat st {};
-    if (::stat(path_.c_str(), &st) != 0) return {};
-    return {st.st_ino, st.st_size,
-            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+    return Error{error.message, ""};
   }
 
-  std::string path_;
+  // The base name, or the path when it has none.
+  static std::string Label(const std::string& path, const std::string& label) {
+    if (!label.empty()) return label;
+    std::string name = std::filesystem::path(path).filename().string();
+    return name.empty() ? path : name;
+  }
+
+  const std::string path_;
+  const CsvSourceOptions options_;
+  const std::string label_;
   AppendableCsv csv_;
-  Stamp last_;
-  bool loaded_ = false;
+  CompleteFileRule rule_;
+  bool attempted_ = false;
+  std::string reported_error_;       // the last failure, "" after a success
+  std::optional<Clock::time_point> retry_at_;  // a transient failure's next retry
+  std::chrono::milliseconds backoff_ = options_.retry_min;
 };
 
 // The sample compiled into the binary: loaded once, never changes.
@@ -108,7 +158,7 @@ class BundledSampleSource final : public DataSource {
 
 }  // namespace
 
-std::unique_ptr<DataSource> MakeCsvSource(std::string path, LoadOptions options) {
+std::unique_ptr<DataSource> MakeCsvSource(std::string path, CsvSourceOptions options) {
   return std::make_unique<CsvSource>(std::move(path), std::move(options));
 }
 
@@ -116,9 +166,11 @@ std::unique_ptr<DataSource> MakeBundledSampleSource(LoadOptions options) {
   return std::make_unique<BundledSampleSource>(std::move(options));
 }
 
-std::unique_ptr<DataSource> MakeDataSource(const std::string& data, const LoadOptions& options) {
+std::unique_ptr<DataSource> MakeDataSource(const std::string& data, const LoadOptions& options,
+                                           CsvSourceOptions source_options) {
   if (data.empty()) return MakeBundledSampleSource(options);
-  return MakeCsvSource(data, options);
+  source_options.load = options;
+  return MakeCsvSource(data, std::move(source_options));
 }
 
 }  // namespace keeta

@@ -3,12 +3,14 @@
 // Thread-safety: a source is used by one thread at a time (the loader/reloader).
 #pragma once
 
+#include <chrono>
 #include <ctime>
 #include <memory>
 #include <string>
 
 #include "core/dataset.h"
 #include "core/result.h"
+#include "store/complete_file.h"
 #include "store/load_options.h"
 
 namespace keeta {
@@ -17,26 +19,42 @@ class DataSource {
  public:
   virtual ~DataSource() = default;
 
-  // For logs and the page footer, e.g. the file path.
+  // For logs, e.g. the file path.
   virtual std::string Describe() const = 0;
 
-  // Cheap check whether the data may have changed since the last Load (file size/mtime).
-  // True before the first Load.
+  // Cheap check whether Load should run now: true when a new, complete version of the data
+  // is there (for files: store/complete_file.h), when a retry of a transient failure is
+  // due, or when there is a new failure to report. True before the first Load.
   virtual bool MaybeChanged() = 0;
 
   // Loads a fresh snapshot. On error nothing changes for whoever holds the last one.
   virtual Result<std::shared_ptr<const Dataset>> Load() = 0;
 };
 
-// A CSV file on disk, read with `options` (delimiter, day order, column mapping...).
-std::unique_ptr<DataSource> MakeCsvSource(std::string path, LoadOptions options = {});
+struct CsvSourceOptions {
+  LoadOptions load;  // delimiter, day order, column mapping...
+  // How pages and the API name the file (LoadReport::source, messages); "" = its base
+  // name, so that a server never shows where its files live.
+  std::string label;
+  OpenFunction open = SystemOpen();
+  CompleteFileRule::Timing timing;  // when a changed file counts as complete
+  // Transient failures are retried after retry_min, doubling up to retry_max.
+  std::chrono::milliseconds retry_min{500};
+  std::chrono::milliseconds retry_max{30000};
+};
+
+// A CSV file on disk, read with `options.load`. A file none of whose header names is a
+// known column is a load error (it is the wrong file, not an empty dataset).
+std::unique_ptr<DataSource> MakeCsvSource(std::string path, CsvSourceOptions options = {});
 
 // The sample data compiled into the binary (store/bundled_sample.h): what `serve` and
 // `kpis` show without --data, from any working directory.
 std::unique_ptr<DataSource> MakeBundledSampleSource(LoadOptions options = {});
 
-// `--data` as given: empty means the bundled sample, anything else a CSV path.
-std::unique_ptr<DataSource> MakeDataSource(const std::string& data, const LoadOptions& options);
+// `--data` as given: empty means the bundled sample, anything else a CSV path read with
+// `options` and `source_options` (label, complete-file rule, retries).
+std::unique_ptr<DataSource> MakeDataSource(const std::string& data, const LoadOptions& options,
+                                           CsvSourceOptions source_options = {});
 
 // The time stamped on what Keeta makes (load times, export reports): SOURCE_DATE_EPOCH
 // when it is set to a number of seconds (reproducible output), else the clock.
