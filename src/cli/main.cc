@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   keeta::cli::AddLoadFlags(*serve, serve_opts.data_path, serve_opts.load);
   serve->add_option("--host", serve_opts.host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", serve_opts.port, "Port (0 = any free port)")->capture_default_str();
-  serve->add_option("--threads", serve_opts.threads, "Worker threads (0 = one per core)");
+  serve->add_option("--threads", serve_opts.threads, "I/O threads (0 = one per core)");
   serve->add_option("--reload-interval-ms", reload_ms,
                     "How often to check the data file for changes (0 = never)")
       ->capture_default_str();
@@ -105,6 +105,16 @@ int main(int argc, char** argv) {
                     "Sign in the account this header names (from --trusted-proxy only)");
   serve->add_option("--trusted-proxy", serve_opts.trusted_proxies,
                     "Address range (CIDR) of a proxy whose header is believed (repeatable)");
+  serve->add_option("--data-label", serve_opts.data_label,
+                    "How the page and the API name the data (default: the file's base name)");
+  serve->add_option("--allowed-host", serve_opts.allowed_hosts,
+                    "A host name clients may use besides localhost and IP addresses "
+                    "(repeatable)");
+  serve->add_option("--workers", serve_opts.workers,
+                    "Threads computing responses (0 = one per core)");
+  serve->add_option("--max-connections-per-address", serve_opts.max_connections_per_address,
+                    "Connections one client address may hold")
+      ->capture_default_str();
 
   std::string data_path;
   keeta::LoadOptions load_options;

@@ -1058,12 +1058,12 @@ Result<std::pair<int, std::size_t>> OpenForReading(const std::string& path,
   if (fd < 0) return Error{fmt::format("cannot open '{}': {}", source, ErrnoText(errno)), ""};
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    const int err = errno;
-    const bool stat_failed = st.st_mode == 0;
+    const int err = st.st_mode == 0 ? errno : EISDIR;  // fstat failed, or not a file
     ::close(fd);
-    return Error{stat_failed ? fmt::format("cannot open '{}': {}", source, ErrnoText(err))
-                             : fmt::format("cannot read '{}': not a regular file", source),
-                 ""};
+    if (st.st_mode == 0 || S_ISDIR(st.st_mode)) {
+      return Error{fmt::format("cannot open '{}': {}", source, ErrnoText(err)), ""};
+    }
+    return Error{fmt::format("cannot read '{}': not a regular file", source), ""};
   }
   return std::pair{fd, static_cast<std::size_t>(st.st_size)};
 }

@@ -1,12 +1,17 @@
 // The Beast transport (after Beast's advanced async server example): one acceptor, a pool
-// of threads running one io_context, one Session per connection on its own strand. A
-// session handles one request at a time (pipelined requests wait in its buffer), so
-// requests on one connection are answered in order.
+// of I/O threads running one io_context, one Session per connection on its own strand,
+// and a pool of worker threads that compute responses. A session handles one request at a
+// time (pipelined requests wait in its bounded buffer), so requests on one connection are
+// answered in order. What it promises (limits, shutdown) is docs/server.md.
 #include "web/server.h"
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,6 +19,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -24,6 +30,7 @@
 #include <exception>
 #include <filesystem>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <spdlog/async.h>
@@ -31,6 +38,8 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 #include <unordered_map>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -42,6 +51,7 @@
 #include "state/sqlite_state_store.h"
 #include "web/security_headers.h"
 #include "web/query_string.h"
+#include "web/utf8_text.h"
 
 namespace keeta::web {
 
@@ -82,6 +92,18 @@ std::shared_ptr<spdlog::logger> ServerLogger() {
   return logger;
 }
 
+// Over a connection cap: canned answers that fit any socket buffer at once.
+constexpr std::string_view kBusyResponse =
+    "HTTP/1.1 503 Service Unavailable\r\nServer: keeta\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
+    "Retry-After: 1\r\nConnection: close\r\nContent-Length: 21\r\n\r\n"
+    "too many connections\n";
+constexpr std::string_view kBusyAddressResponse =
+    "HTTP/1.1 503 Service Unavailable\r\nServer: keeta\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
+    "Retry-After: 1\r\nConnection: close\r\nContent-Length: 38\r\n\r\n"
+    "too many connections from one address\n";
+
 // "127.0.0.1:5000" / "[::1]:5000".
 std::string HostPort(const std::string& host, unsigned short port) {
   if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
@@ -92,45 +114,108 @@ std::string HostPort(const std::string& host, unsigned short port) {
 class Connection {
  public:
   virtual ~Connection() = default;
-  // From Server::Stop: close now if idle, else finish what is in flight and then close.
+  // From Server::Stop: finish what was already received, then close.
   virtual void Shutdown() = 0;
 };
 
+// Descriptors kept free for everything but connections (data reloads, the log, epoll,
+// timers, the spare below): the connection cap is RLIMIT_NOFILE minus these.
+constexpr std::size_t kReservedDescriptors = 64;
+
+// The connection cap in force: the configured one, lowered to fit the descriptor limit.
+std::size_t DescriptorAwareCap(std::size_t configured) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
+    return configured;
+  }
+  const auto soft = static_cast<std::size_t>(limit.rlim_cur);
+  const std::size_t room = soft > 2 * kReservedDescriptors ? soft - kReservedDescriptors
+                                                           : std::max<std::size_t>(soft / 2, 1);
+  return std::min(configured, room);
+}
+
+using WorkGuard = net::executor_work_guard<beast::tcp_stream::executor_type>;
+
+// Reading and discarding after a refusal (see Session::Linger).
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerBytes = 256 * 1024;
+
+// Requests answered on the I/O thread rather than the worker pool: the liveness probe,
+// so that it stays fast however busy the workers are.
+bool AnsweredInline(std::string_view target) {
+  return target == "/healthz" || target.starts_with("/healthz?");
+}
+
 // State shared by the acceptor and every session. Lives until every I/O thread is joined.
 // Thread-safety: the acceptor and timers live on one strand (Stop posts to it); the session
-// registry is under sessions_mu_; flags are atomics; the rest is immutable after Listen.
+// registry and connection counts are under sessions_mu_; flags are atomics; the rest is
+// immutable after Listen.
 class ServerCore {
  public:
   ServerCore(AsyncRequestHandler handler, const ServerOptions& options, LiveEndpoint live)
       : handler_(std::move(handler)),
         options_(options),
         live_(std::move(live)),
+        hosts_(options.allowed_hosts),
         log_(options.access_log ? ServerLogger() : nullptr),
+        connection_cap_(DescriptorAwareCap(options.max_connections)),
+        workers_(options.workers != 0 ? options.workers
+                                      : std::max(1u, std::thread::hardware_concurrency())),
         acceptor_(net::make_strand(ioc_)),
         grace_timer_(acceptor_.get_executor()) {}
   // After a hard stop the io_context destroys leftover sessions as it goes; they must not
   // post to the (already destroyed) acceptor strand then.
-  ~ServerCore() { destroying_.store(true, std::memory_order_release); }
+  ~ServerCore() {
+    destroying_.store(true, std::memory_order_release);
+    if (spare_fd_ >= 0) ::close(spare_fd_);
+  }
 
   Result<bool> Listen();
   void Run(unsigned threads);
   void Stop();
   void Join();
   unsigned short port() const { return port_; }
+  std::size_t connection_cap() const { return connection_cap_; }
 
   // For sessions.
   const AsyncRequestHandler& handler() const { return handler_; }
   const ServerOptions& options() const { return options_; }
   const LiveEndpoint& live() const { return live_; }
+  const AllowedHosts* allowed_hosts() const {
+    return options_.restrict_hosts ? &hosts_ : nullptr;
+  }
+  net::thread_pool& workers() { return workers_; }
   spdlog::logger* log() const { return log_.get(); }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   void Register(Connection* connection, std::weak_ptr<Connection> weak);
   void Unregister(Connection* connection);
 
+  // One admitted connection's place under the caps; released when destroyed. Moves from
+  // an HTTP session to the live WebSocket it upgrades to.
+  class Slot {
+   public:
+    Slot(ServerCore& core, net::ip::address peer) : core_(&core), peer_(std::move(peer)) {}
+    Slot(Slot&& other) noexcept
+        : core_(std::exchange(other.core_, nullptr)), peer_(std::move(other.peer_)) {}
+    Slot& operator=(Slot&&) = delete;
+    ~Slot() {
+      if (core_ != nullptr) core_->Release(peer_);
+    }
+
+   private:
+    ServerCore* core_;
+    net::ip::address peer_;
+  };
+
  private:
+  enum class Admission { kAdmitted, kServerFull, kAddressFull };
   void Accept();
   void OnAccept(beast::error_code ec, tcp::socket socket);
-  void RejectBusy(tcp::socket socket);
+  void AcceptWithSpareDescriptor();
+  void Admit(tcp::socket socket);
+  Admission Reserve(const net::ip::address& peer);
+  void RejectBusy(tcp::socket socket, Admission why);
+  void Release(const net::ip::address& peer);
   void CheckDrained();
 
   // Declared before the io_context: sessions destroyed with its pending handlers (after
@@ -138,54 +223,69 @@ class ServerCore {
   const AsyncRequestHandler handler_;
   const ServerOptions options_;
   const LiveEndpoint live_;
+  const AllowedHosts hosts_;
   const std::shared_ptr<spdlog::logger> log_;
+  const std::size_t connection_cap_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> destroying_{false};
   std::mutex sessions_mu_;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> sessions_;  // open connections
+  std::size_t connections_ = 0;  // slots held, including connections still starting
+  std::map<net::ip::address, std::size_t> per_address_;
 
   net::io_context ioc_;
+  // After the io_context: destroyed (joined) first, while the strands it posts to exist.
+  net::thread_pool workers_;
   tcp::acceptor acceptor_;      // on a strand, with grace_timer_ and CheckDrained
   net::steady_timer grace_timer_;
   net::steady_timer retry_timer_{acceptor_.get_executor()};
+  int spare_fd_ = -1;  // given up to accept (and refuse) a client when out of descriptors
   unsigned short port_ = 0;
   std::vector<std::thread> threads_;
   std::mutex join_mu_;
 };
 
 // One connection: read a request, answer it, repeat while keep-alive. All its handlers run
-// on its strand, so its members need no locks.
+// on its strand, so its members need no locks; the request handler runs on a worker
+// thread while no I/O is outstanding on the session.
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, ServerCore& server)
-      : stream_(std::move(socket)), server_(server) {}
-  ~Session() { server_.Unregister(this); }
+  Session(tcp::socket&& socket, ServerCore& server, ServerCore::Slot slot,
+          net::ip::address peer)
+      : stream_(std::move(socket)),
+        server_(server),
+        slot_(std::move(slot)),
+        buffer_(server.options().limits.read_buffer_bytes) {
+    context_.peer = std::move(peer);
+  }
+  ~Session() override { server_.Unregister(this); }
 
   void Start() {
-    beast::error_code ec;
-    context_.peer = stream_.socket().remote_endpoint(ec).address();
     server_.Register(this, weak_from_this());
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::NextRequest, shared_from_this()));
   }
 
-  // From Server::Stop: a connection waiting for its next request is closed now; one with a
-  // request in flight finishes it (and then closes, seeing stopping()).
+  // From Server::Stop. Shutting down the receive side ends the connection without losing
+  // a request: a pending read still returns what the peer already sent, then end of
+  // stream; a request in progress finishes.
   void Shutdown() override {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->reading_ && !self->parser_->got_some() && self->buffer_.size() == 0) {
-        self->Close();
-      }
-    });
+    net::dispatch(stream_.get_executor(),
+                  [self = shared_from_this()] { self->ShutdownReceive(); });
   }
 
  private:
+  void ShutdownReceive() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_receive, ignored);
+  }
+
   void NextRequest() {
-    if (server_.stopping()) return Close();
     const ServerOptions& options = server_.options();
+    if (server_.stopping()) ShutdownReceive();  // answer what was sent, nothing more
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
-    parser_->body_limit(options.body_limit);
+    ConfigureParser(*parser_, options.limits);
+    header_checked_ = false;
     // Waiting for a keep-alive request is bounded by the idle timeout; once its first bytes
     // arrive (or for a new connection) the read timeout applies.
     request_timer_set_ = first_request_ || buffer_.size() != 0;
@@ -195,14 +295,19 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void Read() {
-    reading_ = true;
     http::async_read_some(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
-    reading_ = false;
     if (ec) return OnReadError(ec);
+    if (!header_checked_ && parser_->is_header_done()) {
+      if (auto refused = CheckHeader(*parser_, server_.allowed_hosts())) {
+        return Refuse(std::move(*refused));
+      }
+      header_checked_ = true;
+      header_fields_ = CountFields(parser_->get().base());
+    }
     if (!parser_->is_done()) {
       if (!request_timer_set_ && parser_->got_some()) {
         stream_.expires_after(server_.options().read_timeout);
@@ -210,32 +315,42 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       }
       return Read();
     }
+    if (auto refused = CheckComplete(*parser_, header_fields_)) return Refuse(std::move(*refused));
     started_ = Clock::now();
     request_ = parser_->release();
     if (server_.live().hub && websocket::is_upgrade(request_) &&
         SplitTarget(request_.target()).path == kLivePath) {
       return Upgrade();
     }
-    Answer();
+    Dispatch();
   }
 
   // A WebSocket upgrade to the live route: admitted connections leave this session for a
-  // LiveSession (this one ends here); a refusal is an ordinary response.
+  // LiveSession (this one ends here, handing over its slot); a refusal is an ordinary
+  // response.
   void Upgrade();
 
+  // Runs the handler: inline for the cheap liveness probe, else on the worker pool so
+  // that rendering never holds an I/O thread. The work guard keeps the io_context running
+  // until the answer is back on this session's strand.
+  void Dispatch() {
+    if (AnsweredInline(request_.target())) return Answer();
+    net::post(server_.workers(), [self = shared_from_this()] { self->Answer(); });
+  }
+
   // Asks the handler; its answer comes back on this session's strand (at once, or later
-  // from another thread). An escaping exception (a bug) becomes a 500, never a dead I/O
-  // thread.
+  // from another thread). An escaping exception (a bug) becomes a 500, never a dead thread.
   void Answer() {
+    auto work = std::make_shared<WorkGuard>(net::make_work_guard(stream_.get_executor()));
+    auto reply = [self = shared_from_this(), work](Reply res) {
+      net::dispatch(self->stream_.get_executor(),
+                    [self, res = std::move(res)]() mutable { self->Send(std::move(res)); });
+    };
     try {
-      server_.handler()(request_, context_, [self = shared_from_this()](Reply reply) {
-        net::dispatch(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable {
-          self->Send(std::move(reply));
-        });
-      });
+      server_.handler()(request_, context_, reply);
     } catch (const std::exception& e) {
       if (spdlog::logger* log = server_.log()) log->error("handler failed: {}", e.what());
-      Send(PlainResponse(http::status::internal_server_error, "internal error\n"));
+      reply(PlainResponse(http::status::internal_server_error, "internal error\n"));
     }
   }
 
@@ -251,30 +366,31 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void OnReadError(beast::error_code ec) {
-    static const auto& kHttpCategory = http::make_error_code(http::error::bad_target).category();
-    if (ec.category() != kHttpCategory || ec == http::error::end_of_stream ||
-        ec == http::error::partial_message) {
-      return Close();  // the peer went away, timed out, or we are stopping
-    }
-    // Malformed or oversized request: answer and close (the stream cannot be resynced).
-    http::status status = http::status::bad_request;
-    std::string message = fmt::format("bad request: {}\n", ec.message());
-    if (ec == http::error::header_limit) {
-      status = http::status::request_header_fields_too_large;
-      message = "request header too large\n";
-    } else if (ec == http::error::body_limit) {
-      status = http::status::payload_too_large;
-      message = "request body too large\n";
-    }
+    auto refused = RejectionForReadError(ec, parser_->is_header_done());
+    if (!refused) return Close();
+    Refuse(std::move(*refused));
+  }
+
+  // A malformed, oversized or refused request: answer and close (the byte stream cannot
+  // be resynchronised).
+  void Refuse(Rejection rejection) {
     started_ = Clock::now();
     request_ = {};
     request_.method_string("-");
     request_.target("-");
-    Send(PlainResponse(status, std::move(message)));
+    if (parser_->is_header_done()) {
+      request_.method(parser_->get().method());
+      request_.target(parser_->get().target());
+    }
+    refused_ = true;
+    Send(PlainResponse(rejection.status, rejection.message + "\n"));
   }
 
   void Send(Reply reply) {
-    if (server_.stopping()) reply.response.keep_alive(false);
+    // While stopping, a connection closes after its last request already received.
+    if (server_.stopping() && buffer_.size() == 0 && Unread() == 0) {
+      reply.response.keep_alive(false);
+    }
     response_ = std::move(reply.response);
     if (reply.stream) return SendStream(std::move(reply.stream));
     const bool close = response_.need_eof();
@@ -327,19 +443,49 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     OnWrite(!chunked_ || !response_.keep_alive(), ec, 0);
   }
 
+  // Bytes the peer sent that are still in the socket's receive buffer.
+  std::size_t Unread() {
+    beast::error_code ec;
+    const std::size_t n = stream_.socket().available(ec);
+    return ec ? 0 : n;
+  }
+
   void OnWrite(bool close, beast::error_code ec, std::size_t /*bytes*/) {
     if (spdlog::logger* log = server_.log()) {
       const auto micros =
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
-      log->info("{} {} {} {}B {}us{}", request_.method_string(), request_.target(),
-                response_.result_int(), response_.body().size() + streamed_bytes_, micros.count(),
+      log->info("{} {} {} {}B {}us{}", SanitizedForLog(request_.method_string()),
+                SanitizedForLog(request_.target()), response_.result_int(),
+                response_.body().size() + streamed_bytes_, micros.count(),
                 ec ? " (write failed)" : "");
     }
+    if (!ec && refused_) return Linger();
     if (ec || close) return Close();
     response_ = {};  // release the body now, not at the next response
     streamed_bytes_ = 0;
     request_ = {};
     NextRequest();
+  }
+
+  // After refusing a request the peer may still be sending it. Closing a socket with
+  // unread input sends a reset, which can destroy our answer before the peer reads it; so
+  // stop sending, then read and discard for a bounded time and amount, then close.
+  void Linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    linger_left_ = kLingerBytes;
+    LingerRead();
+  }
+
+  void LingerRead() {
+    stream_.async_read_some(
+        net::buffer(linger_scratch_),
+        [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+          if (ec || bytes >= self->linger_left_) return self->Close();
+          self->linger_left_ -= bytes;
+          self->LingerRead();
+        });
   }
 
   void Close() {
@@ -350,8 +496,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   beast::tcp_stream stream_;
   ServerCore& server_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<ServerCore::Slot> slot_;  // empty once handed to a LiveSession
+  beast::flat_buffer buffer_;  // bounded: see RequestLimits::read_buffer_bytes
+  std::optional<RequestParser> parser_;
   Request request_;
   RequestContext context_;
   Response response_;
@@ -363,7 +510,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::size_t streamed_bytes_ = 0;
   bool chunked_ = true;
   Clock::time_point started_;
-  bool reading_ = false;
+  std::size_t header_fields_ = 0;
+  std::size_t linger_left_ = 0;
+  std::array<char, 4096> linger_scratch_{};
+  bool refused_ = false;
+  bool header_checked_ = false;
   bool first_request_ = true;
   bool request_timer_set_ = false;
 };
@@ -378,9 +529,11 @@ class LiveSession final : public Connection,
                           public LiveHub::Subscriber,
                           public std::enable_shared_from_this<LiveSession> {
  public:
-  LiveSession(tcp::socket&& socket, ServerCore& server, LiveView view, Request request)
+  LiveSession(tcp::socket&& socket, ServerCore& server, ServerCore::Slot slot, LiveView view,
+              Request request)
       : ws_(std::move(socket)),
         server_(server),
+        slot_(std::move(slot)),
         view_(std::move(view)),
         request_(std::move(request)) {}
   ~LiveSession() override {
@@ -421,7 +574,8 @@ class LiveSession final : public Connection,
 
   void OnAccept(beast::error_code ec) {
     if (spdlog::logger* log = server_.log()) {
-      log->info("{} {} {} live{}", request_.method_string(), request_.target(),
+      log->info("{} {} {} live{}", SanitizedForLog(request_.method_string()),
+                SanitizedForLog(request_.target()),
                 ec ? 400 : 101, ec ? " (handshake failed)" : "");
     }
     request_ = {};
@@ -494,6 +648,7 @@ class LiveSession final : public Connection,
 
   websocket::stream<beast::tcp_stream> ws_;
   ServerCore& server_;
+  ServerCore::Slot slot_;
   const LiveView view_;
   Request request_;  // the upgrade request, until the handshake is done
   beast::flat_buffer incoming_;
@@ -514,10 +669,10 @@ void Session::Upgrade() {
     busy.set(http::field::retry_after, "1");
     return Send(std::move(busy));
   }
-  reading_ = false;
-  std::make_shared<LiveSession>(stream_.release_socket(), server_,
+  std::make_shared<LiveSession>(stream_.release_socket(), server_, std::move(*slot_),
                                 std::move(std::get<LiveView>(admitted)), std::move(request_))
       ->Start();
+  slot_.reset();
 }
 
 Result<bool> ServerCore::Listen() {
@@ -539,6 +694,7 @@ Result<bool> ServerCore::Listen() {
   acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return Error{fmt::format("cannot listen on {}: {}", where, ec.message()), "port"};
   port_ = acceptor_.local_endpoint().port();
+  spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   return true;
 }
 
@@ -555,38 +711,72 @@ void ServerCore::Accept() {
 
 void ServerCore::OnAccept(beast::error_code ec, tcp::socket socket) {
   if (stopping() || ec == net::error::operation_aborted) return;
-  if (ec) {
-    // E.g. out of file descriptors: back off briefly instead of spinning.
+  if (ec == net::error::no_descriptors || ec.value() == ENFILE) {
+    AcceptWithSpareDescriptor();
+  } else if (ec) {
+    // Something else (e.g. out of memory): back off briefly instead of spinning.
     if (log_) log_->warn("accept failed: {}", ec.message());
     retry_timer_.expires_after(std::chrono::milliseconds(50));
     retry_timer_.async_wait([this](beast::error_code wait_ec) {
       if (!wait_ec && !stopping()) Accept();
     });
     return;
-  }
-  bool full;
-  {
-    std::lock_guard lock(sessions_mu_);
-    full = sessions_.size() >= options_.max_connections;
-  }
-  if (full) {
-    RejectBusy(std::move(socket));
   } else {
-    std::make_shared<Session>(std::move(socket), *this)->Start();
+    Admit(std::move(socket));
   }
   Accept();
 }
 
-// Over the connection cap: a canned 503 (fits any socket buffer at once), then close.
-void ServerCore::RejectBusy(tcp::socket socket) {
-  static constexpr std::string_view kBusy =
-      "HTTP/1.1 503 Service Unavailable\r\nServer: keeta\r\n"
-      "Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
-      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
-      "Retry-After: 1\r\nConnection: close\r\nContent-Length: 21\r\n\r\n"
-      "too many connections\n";
+// Out of descriptors although under the cap (something else holds them): rather than
+// leave the client hanging in the backlog, free the spare descriptor, take the
+// connection, answer 503 and close it.
+void ServerCore::AcceptWithSpareDescriptor() {
+  if (log_) log_->warn("accept failed: out of file descriptors; answering 503");
+  if (spare_fd_ >= 0) ::close(spare_fd_);
+  beast::error_code ec;
+  tcp::socket socket(ioc_);
+  acceptor_.non_blocking(true, ec);
+  acceptor_.accept(socket, ec);
+  acceptor_.non_blocking(false, ec);
+  if (socket.is_open()) {
+    beast::error_code ignored;
+    net::write(socket, net::buffer(kBusyResponse), ignored);  // fits any socket buffer
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
+  }
+  spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+void ServerCore::Admit(tcp::socket socket) {
+  beast::error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  const Admission admission = Reserve(peer.address());
+  if (admission != Admission::kAdmitted) return RejectBusy(std::move(socket), admission);
+  std::make_shared<Session>(std::move(socket), *this, Slot(*this, peer.address()),
+                           peer.address())
+      ->Start();
+}
+
+ServerCore::Admission ServerCore::Reserve(const net::ip::address& peer) {
+  std::lock_guard lock(sessions_mu_);
+  if (connections_ >= connection_cap_) return Admission::kServerFull;
+  std::size_t& from_peer = per_address_[peer];
+  if (from_peer >= options_.max_connections_per_address) {
+    if (from_peer == 0) per_address_.erase(peer);
+    return Admission::kAddressFull;
+  }
+  ++from_peer;
+  ++connections_;
+  return Admission::kAdmitted;
+}
+
+// Over a cap: a canned 503 (fits any socket buffer at once), then close.
+void ServerCore::RejectBusy(tcp::socket socket, Admission why) {
+  const std::string_view body = why == Admission::kAddressFull ? kBusyAddressResponse
+                                                                : kBusyResponse;
   auto shared = std::make_shared<tcp::socket>(std::move(socket));
-  net::async_write(*shared, net::buffer(kBusy.data(), kBusy.size()),
+  net::async_write(*shared, net::buffer(body.data(), body.size()),
                    [shared](beast::error_code, std::size_t) {
                      beast::error_code ignored;
                      shared->shutdown(tcp::socket::shutdown_send, ignored);
@@ -600,11 +790,19 @@ void ServerCore::Register(Connection* connection, std::weak_ptr<Connection> weak
 }
 
 void ServerCore::Unregister(Connection* connection) {
+  std::lock_guard lock(sessions_mu_);
+  sessions_.erase(connection);
+}
+
+void ServerCore::Release(const net::ip::address& peer) {
   bool drained;
   {
     std::lock_guard lock(sessions_mu_);
-    sessions_.erase(connection);
-    drained = sessions_.empty();
+    --connections_;
+    if (auto it = per_address_.find(peer); it != per_address_.end() && --it->second == 0) {
+      per_address_.erase(it);
+    }
+    drained = connections_ == 0;
   }
   if (drained && stopping() && !destroying_.load(std::memory_order_acquire)) {
     net::post(acceptor_.get_executor(), [this] { CheckDrained(); });
@@ -614,8 +812,16 @@ void ServerCore::Unregister(Connection* connection) {
 void ServerCore::Stop() {
   if (stopping_.exchange(true, std::memory_order_acq_rel)) return;
   net::post(acceptor_.get_executor(), [this] {
-    beast::error_code ignored;
-    acceptor_.close(ignored);
+    // Connections the kernel completed before the stop are clients that already sent (or
+    // are sending) a request: take them in, they are answered like the rest.
+    beast::error_code ec;
+    acceptor_.non_blocking(true, ec);
+    while (!ec) {
+      tcp::socket socket(net::make_strand(ioc_));
+      acceptor_.accept(socket, ec);
+      if (!ec) Admit(std::move(socket));
+    }
+    acceptor_.close(ec);
     retry_timer_.cancel();
     std::vector<std::shared_ptr<Connection>> live;
     {
@@ -628,8 +834,8 @@ void ServerCore::Stop() {
     for (auto& session : live) session->Shutdown();
     // The deadline for whatever is still running; cancelled once the last session ends.
     grace_timer_.expires_after(options_.shutdown_grace);
-    grace_timer_.async_wait([this](beast::error_code ec) {
-      if (ec) return;
+    grace_timer_.async_wait([this](beast::error_code wait_ec) {
+      if (wait_ec) return;
       if (log_) log_->warn("shutdown grace period over: closing remaining connections");
       ioc_.stop();
     });
@@ -640,7 +846,7 @@ void ServerCore::Stop() {
 // On the acceptor's strand: once no session is left, nothing keeps the threads running.
 void ServerCore::CheckDrained() {
   std::lock_guard lock(sessions_mu_);
-  if (sessions_.empty()) grace_timer_.cancel();
+  if (connections_ == 0) grace_timer_.cancel();
 }
 
 void ServerCore::Join() {
@@ -649,6 +855,7 @@ void ServerCore::Join() {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+  workers_.join();
 }
 
 }  // namespace
@@ -685,6 +892,7 @@ Result<std::unique_ptr<Server>> Server::Start(AsyncRequestHandler handler,
 }
 
 unsigned short Server::port() const { return impl_->core->port(); }
+std::size_t Server::connection_cap() const { return impl_->core->connection_cap(); }
 void Server::Stop() { impl_->core->Stop(); }
 void Server::Wait() { impl_->core->Join(); }
 
@@ -736,7 +944,12 @@ class Housekeeper {
   static constexpr std::chrono::milliseconds kFlushInterval{1000};
   static constexpr std::chrono::milliseconds kDebounce{10};
   static constexpr std::chrono::milliseconds kMaxDebounce{100};
-  static constexpr int kSettleLooks = 20;  // looks at the debounce cadence after a change
+  // After a change, keep looking at the debounce cadence for this long: the source's rule
+  // wants a new version unchanged for a while (store/complete_file.h: 0.5 s, or 5 s
+  // without a final newline) before it loads it.
+  // (A time, not a count of looks: events about other files in the folder wake the loop
+  // early, which would use a count up in no time.)
+  static constexpr std::chrono::milliseconds kSettleWindow{6000};
 
   bool Done() {
     std::lock_guard lock(mu_);
@@ -757,12 +970,13 @@ class Housekeeper {
     auto next_flush = Clock::now() + kFlushInterval;
     bool pending = false;           // a change event not yet looked at
     Clock::time_point pending_since;  // when the first of them came
-    int settle_looks = 0;
+    Clock::time_point settle_until;   // looking at the debounce cadence until then
     while (!Done()) {
       const auto now = Clock::now();
+      const bool settling = now < settle_until;
       auto wake = next_flush;
       if (reloads) wake = std::min(wake, next_look);
-      if (pending || settle_looks > 0) wake = std::min(wake, now + kDebounce);
+      if (pending || settling) wake = std::min(wake, now + kDebounce);
       const auto timeout = std::chrono::ceil<std::chrono::milliseconds>(
           std::max(Clock::duration::zero(), wake - now));
       const bool changed = WaitForChange(timeout);
@@ -772,13 +986,12 @@ class Housekeeper {
         pending = true;
         if (Clock::now() - pending_since < kMaxDebounce) continue;  // let the writer finish
       }
-      if (pending || settle_looks > 0) {
+      if (pending || settling) {
         // Quiet for kDebounce (or busy for kMaxDebounce): look; keep looking a while, as
-        // the source may want the new version to stay unchanged over several looks.
-        if (pending) settle_looks = kSettleLooks;
+        // the source wants the new version to stay unchanged for a while.
+        if (pending) settle_until = Clock::now() + kSettleWindow;
         pending = false;
-        --settle_looks;
-        if (MaybeReload()) settle_looks = 0;
+        if (MaybeReload()) settle_until = {};
         next_look = Clock::now() + interval_;
       }
       if (reloads && Clock::now() >= next_look) {
@@ -808,12 +1021,14 @@ class Housekeeper {
       if (Metrics::Value* gauge = load_seconds_.load()) {
         gauge->Set(std::chrono::duration<double>(Clock::now() - started).count());
       }
-      log_.info("reloaded {}: {} rows in {} ms", source_.Describe(), rows, millis.count());
+      log_.info("reloaded {}: {} rows in {} ms", SanitizedForLog(source_.Describe()), rows,
+                millis.count());
     } else {
-      log_.warn("reload of {} failed (still serving the last good data): {}",
-                source_.Describe(), loaded.error().message);
+      // Recorded before it is logged: whoever reads the log line sees the API say stale.
       holder_.RecordError(loaded.error().message);
       if (Metrics::Value* counter = reload_failures_.load()) counter->Add();
+      log_.warn("reload of {} failed (still serving the last good data): {}",
+                SanitizedForLog(source_.Describe()), SanitizedForLog(loaded.error().message));
     }
     return true;
   }
@@ -889,7 +1104,9 @@ int Serve(const ServerOptions& options) {
     std::fprintf(stderr, "keeta: %s\n", access.error().message.c_str());
     return 1;
   }
-  auto source = MakeDataSource(options.data_path, options.load);
+  CsvSourceOptions source_options;
+  source_options.label = options.data_label;
+  auto source = MakeDataSource(options.data_path, options.load, source_options);
   const auto metrics = std::make_shared<Metrics>();
   Metrics::Value& load_seconds =
       metrics->Gauge("keeta_load_seconds", "Seconds the last successful (re)load took.");
@@ -899,8 +1116,9 @@ int Serve(const ServerOptions& options) {
   auto initial = source->Load();
   load_seconds.Set(std::chrono::duration<double>(std::chrono::steady_clock::now() - load_started).count());
   if (!initial) {
-    std::fprintf(stderr, "keeta: cannot load %s: %s\n", source->Describe().c_str(),
-                 initial.error().message.c_str());
+    std::fprintf(stderr, "keeta: cannot load %s: %s\n",
+                 SanitizedForLog(source->Describe()).c_str(),
+                 SanitizedForLog(initial.error().message).c_str());
     return 1;
   }
   std::shared_ptr<SettingsStore> settings = MakeMemorySettings();
@@ -914,6 +1132,9 @@ int Serve(const ServerOptions& options) {
   }
   auto holder = std::make_shared<DatasetHolder>(std::move(*initial));
   const std::shared_ptr<auth::Authenticator> authenticator = access->auth;
+  // Local mode answers only for loopback names, IP literals and --allowed-host names.
+  ServerOptions serving = options;
+  serving.restrict_hosts = access->mode == AccessOptions::Mode::kLocal;
   const auto handler = std::make_shared<const Handler>(
       holder, HandlerOptions{.enable_cache = options.cache, .settings = settings,
                              .access = std::move(*access), .metrics = metrics});
@@ -933,7 +1154,7 @@ int Serve(const ServerOptions& options) {
       [handler](const Request& req, const RequestContext& ctx, Completion done) {
         handler->HandleAsync(req, ctx, std::move(done));
       },
-      options,
+      serving,
       LiveEndpoint{[handler](const Request& req, const RequestContext& ctx) {
                      return handler->LiveQuery(req, ctx);
                    },
@@ -944,7 +1165,9 @@ int Serve(const ServerOptions& options) {
   }
   spdlog::logger& log = *ServerLogger();
   if (options.data_path.empty()) log.info("no --data: serving the bundled sample data");
-  log.info("serving {} ({} rows); {}", source->Describe(), holder->Get()->rows(),
+  log.info("serving {} ({} rows, at most {} connections); {}",
+           SanitizedForLog(source->Describe()), holder->Get()->rows(),
+           (*server)->connection_cap(),
            authenticator ? "sign-in required (accounts in " + options.state_path + ")"
            : options.no_auth ? std::string("sign-in off (--no-auth)")
                              : std::string("local mode: no accounts, loopback only"));

@@ -16,22 +16,32 @@
 #include "store/load_options.h"
 #include "web/handler.h"
 #include "web/live_hub.h"
+#include "web/request_guard.h"
 
 namespace keeta::web {
 
+// Every limit here is documented in docs/server.md.
 struct ServerOptions {
   std::string data_path;                 // CSV file to serve; empty: the bundled sample
+  std::string data_label;                // how pages and the API name it; "" = its base name
   LoadOptions load;                      // how to read it (--delimiter, --column...)
   std::string host = "127.0.0.1";
   unsigned short port = 5000;
-  unsigned threads = 0;                  // 0 = one per hardware thread
+  unsigned threads = 0;                  // I/O threads; 0 = one per hardware thread
+  unsigned workers = 0;                  // threads computing responses; 0 = one per core
   // Changes to the data file are seen at once (inotify); the file is also looked at this
   // often, as a safety net where inotify does not work. 0 = never reload.
   std::chrono::milliseconds reload_interval{2000};
   bool cache = true;                     // response cache per (snapshot, route, query)
+  // At most this many connections; lowered at start to what RLIMIT_NOFILE leaves room for.
+  // Over the cap a new connection gets an immediate 503.
   std::size_t max_connections = 4096;
-  std::size_t header_limit = 16 * 1024;
-  std::size_t body_limit = 64 * 1024;
+  std::size_t max_connections_per_address = 256;  // one client cannot take every slot
+  RequestLimits limits;
+  // The Host field must be an IP literal, localhost, or one of allowed_hosts
+  // (DNS-rebinding defence). Serve turns it on in local mode.
+  bool restrict_hosts = true;
+  std::vector<std::string> allowed_hosts;
   std::chrono::seconds read_timeout{30};  // a request must arrive within this
   std::chrono::seconds idle_timeout{60};  // keep-alive connections idle longer are closed
   std::chrono::seconds shutdown_grace{10};  // on stop, in-flight requests get this long
@@ -57,12 +67,14 @@ struct ServerOptions {
 int Serve(const ServerOptions& options);
 
 // What the server calls for each complete request (Handler::HandleAsync in production;
-// tests may pass anything). Called on I/O threads, concurrently; it must return quickly and
-// may call the completion later from any thread (slow work such as checking a password
-// runs elsewhere). The request stays valid until the completion is called.
+// tests may pass anything). Called concurrently on the worker threads, except for
+// `/healthz`, which is called on the I/O thread so that heavy pages can never delay it (so
+// it must stay cheap); it may call the completion later from any thread (slow work such as
+// checking a password runs elsewhere). The request stays valid until the completion is
+// called.
 using AsyncRequestHandler =
     std::function<void(const Request&, const RequestContext&, Completion)>;
-// A handler that answers at once, on the I/O thread.
+// A handler that answers at once.
 using RequestHandler = std::function<Response(const Request&)>;
 
 // The live dashboard WebSocket: `admit` turns an upgrade request into the connection's
@@ -91,10 +103,14 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   unsigned short port() const;  // the bound port (useful with port 0)
+  // The connection cap in force: max_connections, lowered to fit RLIMIT_NOFILE.
+  std::size_t connection_cap() const;
 
-  // Graceful stop; returns at once. Stops accepting, closes idle connections, lets
-  // requests in flight finish (each answered with `Connection: close`); after
-  // shutdown_grace whatever remains is cut off. Idempotent.
+  // Graceful stop (drain); returns at once. Accepts what is already queued, then stops
+  // accepting; every request already received (in flight, in a socket buffer, on a
+  // connection not yet accepted) is answered, the last on each connection with
+  // `Connection: close`; then connections close. After shutdown_grace whatever remains is
+  // cut off. Idempotent.
   void Stop();
   // Blocks until every I/O thread has finished (after Stop).
   void Wait();

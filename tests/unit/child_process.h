@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -84,6 +85,14 @@ class Child {
   int fd_ = -1;
   std::string output_;
 };
+
+// The port from a `keeta serve` ready line in `output`, or 0.
+inline int ReadyPort(const std::string& output) {
+  const std::string prefix = "Keeta dashboard: http://127.0.0.1:";
+  const auto at = output.find(prefix);
+  if (at == std::string::npos) return 0;
+  return std::atoi(output.c_str() + at + prefix.size());
+}
 
 inline std::filesystem::path TempCsv(std::string_view name, std::string_view text) {
   const auto path = std::filesystem::temp_directory_path() /

@@ -198,9 +198,9 @@ TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   ASSERT_NE(server, nullptr);
   Client client(server->port());
   client.SendRaw(
-      "GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
-      "GET /second HTTP/1.1\r\nHost: x\r\n\r\n"
-      "GET /third HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      "GET /first HTTP/1.1\r\nHost: localhost\r\n\r\n"
+      "GET /second HTTP/1.1\r\nHost: localhost\r\n\r\n"
+      "GET /third HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(client.Receive().body(), "/first");
   EXPECT_EQ(client.Receive().body(), "/second");
   const Response last = client.Receive();
@@ -211,7 +211,7 @@ TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
 
 TEST(ServerTest, OversizedHeaderIsRejectedAndClosed) {
   ServerOptions options = TestOptions();
-  options.header_limit = 1024;
+  options.limits.header_bytes = 1024;
   auto server = StartOrDie(Echo, options);
   ASSERT_NE(server, nullptr);
   Client client(server->port());
@@ -225,11 +225,11 @@ TEST(ServerTest, OversizedHeaderIsRejectedAndClosed) {
 
 TEST(ServerTest, OversizedBodyIsRejected) {
   ServerOptions options = TestOptions();
-  options.body_limit = 100;
+  options.limits.body_bytes = 100;
   auto server = StartOrDie(Echo, options);
   ASSERT_NE(server, nullptr);
   Client client(server->port());
-  client.SendRaw("GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" +
+  client.SendRaw("GET /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n" +
                  std::string(1000, 'b'));
   EXPECT_EQ(client.Receive().result(), http::status::payload_too_large);
   EXPECT_TRUE(client.ClosedByPeer());
