@@ -315,7 +315,14 @@ void Handler::Impl::Route(const Request& req, const RequestContext& ctx,
   }
   // Public: no sign-in needed.
   if (path == "/healthz") {
-    SetBody(res, http::status::ok, kTextType, "ok");
+    // Never touches the dataset (the transport answers it on an I/O thread). Still 200
+    // when the last reload failed, since the last good data is being served; the body says
+    // so for whoever watches it.
+    const std::optional<std::string> reload_error = data->last_error();
+    SetBody(res, http::status::ok, kTextType,
+            reload_error ? "degraded: serving the last good data; reload failed: " +
+                               *reload_error + "\n"
+                         : std::string("ok"));
     res.set(http::field::cache_control, "no-store");
     return;
   }
@@ -404,6 +411,20 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
              params.error().param);
     return;
   }
+  if (auto counted = CheckValueCounts(*params); !counted) {
+    SetError(res, path, http::status::bad_request, "too_many_values", counted.error().message,
+             counted.error().param);
+    return;
+  }
+  if (page && ApplyDrops(*params)) {
+    // A chip's remove button: show the shareable URL of what remains.
+    std::string location = "/overall";
+    if (!params->empty()) location += "?" + EncodeQueryString(*params);
+    SetBody(res, http::status::see_other, kTextType, fmt::format("See {}\n", location));
+    res.set(http::field::location, location);
+    res.set(http::field::cache_control, "no-store");
+    return;
+  }
   // The API rejects a bad date; the page drops it and says so, still showing the dashboard.
   std::vector<std::string> page_errors;
   auto built = BuildQuery(who, *params, page ? &page_errors : nullptr);
@@ -452,10 +473,7 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
   std::string route_key;
   switch (route) {
     case DataRoute::kOverall:
-      // The page shows a failed reload's message, which changes without a new snapshot.
-      reload_error = data->last_error();
       route_key = "overall\n" + viewer.name + "\n" + viewer.csrf;
-      if (reload_error) route_key += "\n" + *reload_error;
       route_key += "\ntoday=" + FormatDay(today);  // date presets count back from today
       break;
     case DataRoute::kKpis: route_key = "kpis"; break;
@@ -466,6 +484,12 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
   route_key += fmt::format("\nsettings={}", settings.version);
   AppendOptionsKey(route_key, *options);
   if (route == DataRoute::kBreakdown || page) AppendBreakdownKey(route_key, *breakdown_request);
+  if (route != DataRoute::kFilters) {
+    // The page and the API show a failed reload's message, which changes without a new
+    // snapshot.
+    reload_error = data->last_error();
+    if (reload_error) route_key += "\n" + *reload_error;
+  }
   // Messages about dropped parameters are per request: such pages are not cached.
   const bool cacheable = cache.has_value() && page_errors.empty();
   const std::string filter_key = cacheable ? QueryCacheKey(q) : std::string();
@@ -494,7 +518,7 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
         break;
       }
       case DataRoute::kKpis:
-        text = KpisBody(*snapshot, q, *options);
+        text = KpisBody(*snapshot, q, *options, reload_error);
         break;
       case DataRoute::kFilters:
         text = FiltersJson(ComputeChoices(*snapshot, q));

@@ -101,7 +101,8 @@ void AppendPeriod(std::string& out, const std::optional<Period>& period,
 
 }  // namespace
 
-std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard) {
+std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard,
+                     const std::optional<std::string>& reload_error) {
   // Each trend point starts with `["YYYY-MM-DD",`: 14 bytes per day, formatted once here
   // rather than once per KPI, then copied as one fixed-size block.
   constexpr std::size_t kPrefix = 14;
@@ -185,6 +186,14 @@ std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard&
   AppendJsonString(out, report.loaded_at);
   out.append(",\"warnings\":");
   AppendStringArray(out, report.Warnings());
+  out.append(",\"stale\":");
+  out.append(reload_error ? "true" : "false");
+  out.append(",\"reload_error\":");
+  if (reload_error) {
+    AppendJsonString(out, *reload_error);
+  } else {
+    out.append("null");
+  }
   out.append("}}");
   return out;
 }
@@ -233,8 +242,9 @@ std::string BreakdownJson(const Breakdown& breakdown, const BreakdownRequest& re
   return out;
 }
 
-std::string KpisBody(const Dataset& data, const Query& query, const DashboardOptions& options) {
-  return KpisJson(data, query.filter, ComputeDashboard(data, query, options));
+std::string KpisBody(const Dataset& data, const Query& query, const DashboardOptions& options,
+                     const std::optional<std::string>& reload_error) {
+  return KpisJson(data, query.filter, ComputeDashboard(data, query, options), reload_error);
 }
 
 std::string FiltersJson(const FilterChoices& choices) {

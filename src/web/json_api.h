@@ -2,6 +2,7 @@
 // exactly KpisJson's output, so the CLI and the API can never disagree.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/dashboard.h"
@@ -10,8 +11,10 @@
 
 namespace keeta::web {
 
-// Body of GET /api/v1/kpis: {"filters", "rows", "kpis", "data"}.
-std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard);
+// Body of GET /api/v1/kpis: {"filters", "rows", "kpis", "data"}. `reload_error`: the last
+// reload failed (data.stale is then true and data.reload_error its message).
+std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard,
+                     const std::optional<std::string>& reload_error = std::nullopt);
 
 // Body of GET /api/v1/breakdown: {"by", "sort", "order", "offset", "limit", "total",
 // "weighted", "rows": [{"name", "rows", "kpis": {id: value}}]}.
@@ -20,7 +23,8 @@ std::string BreakdownJson(const Breakdown& breakdown, const BreakdownRequest& re
 // The /api/v1/kpis body for a query: computes the dashboard and writes it. The HTTP route
 // and the live WebSocket's dashboard messages both come from here.
 std::string KpisBody(const Dataset& data, const Query& query,
-                     const DashboardOptions& options = {});
+                     const DashboardOptions& options = {},
+                     const std::optional<std::string>& reload_error = std::nullopt);
 
 // Body of GET /api/v1/filters.
 std::string FiltersJson(const FilterChoices& choices);

@@ -22,6 +22,7 @@
 #include "web/page_links.h"
 #include "web/html_template.h"
 #include "web/json_text.h"
+#include "web/query_string.h"
 
 namespace keeta::web {
 
@@ -376,36 +377,30 @@ void AppendViewBar(std::string& out, const PageInput& in) {
 
 // ---- current selection ------------------------------------------------------------------
 
-// Query string of `filter` without one name value (skip_dim/skip_value), for a chip's
-// remove link. Keeps URLs in the same shape as the form submits them.
-void AppendQueryWithout(std::string& out, const Filter& filter, std::size_t skip_dim,
-                        std::string_view skip_value, bool skip_dates) {
-  bool first = true;
-  auto sep = [&] {
-    out.push_back(first ? '?' : '&');
-    first = false;
+// The current filter as hidden form fields, written once: each chip's remove button
+// submits them plus its own `drop_…` field, and the handler answers with a redirect to the
+// filter without that value. (Links repeating the whole filter per chip would make the
+// page grow with the square of the selection.)
+void AppendHiddenFilter(std::string& out, const Filter& filter) {
+  auto field = [&](std::string_view name, std::string_view value) {
+    out.append("<input type=\"hidden\" name=\"");
+    out.append(name);
+    out.append("\" value=\"");
+    AppendHtmlEscaped(out, value);
+    out.append("\">");
   };
   for (const DimensionText& text : kPickerOrder) {
     const std::size_t d = Index(text.dim);
-    for (const std::string& name : filter.names[d]) {
-      if (d == skip_dim && name == skip_value) continue;
-      sep();
-      out.append(kNameParams[d]);
-      out.push_back('=');
-      AppendUrlEncoded(out, name);
-    }
+    for (const std::string& name : filter.names[d]) field(kNameParams[d], name);
   }
-  if (!skip_dates && filter.from) {
-    sep();
-    out.append(kFromParam);
-    out.push_back('=');
-    AppendDay(out, *filter.from);
+  char day[10];
+  if (filter.from) {
+    FormatDayTo(*filter.from, day);
+    field(kFromParam, std::string_view(day, sizeof day));
   }
-  if (!skip_dates && filter.to) {
-    sep();
-    out.append(kToParam);
-    out.push_back('=');
-    AppendDay(out, *filter.to);
+  if (filter.to) {
+    FormatDayTo(*filter.to, day);
+    field(kToParam, std::string_view(day, sizeof day));
   }
 }
 
@@ -441,19 +436,25 @@ void AppendExportMenu(std::string& out, const PageView& view) {
   out.append("</ul></details>");
 }
 
-void AppendChipRemove(std::string& out, const Filter& filter, std::size_t dim,
-                      std::string_view value, bool dates, std::string_view what) {
-  out.append("<a class=\"chip-x\" href=\"/overall");
-  std::string href;
-  AppendQueryWithout(href, filter, dim, value, dates);
-  AppendHtmlEscaped(out, href);
+void AppendChipRemove(std::string& out, std::string_view drop_param, std::string_view value,
+                      std::string_view what_key, std::string_view what_value) {
+  out.append("<button type=\"submit\" class=\"chip-x\" name=\"");
+  out.append(drop_param);
+  out.append("\" value=\"");
+  AppendHtmlEscaped(out, value);
   out.append("\" aria-label=\"Remove ");
-  AppendHtmlEscaped(out, what);
-  out.append("\">×</a>");
+  AppendHtmlEscaped(out, what_key);
+  if (!what_value.empty()) {
+    out.push_back(' ');
+    AppendHtmlEscaped(out, what_value);
+  }
+  out.append("\">×</button>");
 }
 
 void AppendSummary(std::string& out, const PageInput& in) {
   const Filter& filter = in.filter;
+  out.append("<form class=\"chips-form\" method=\"get\" action=\"/overall\">");
+  AppendHiddenFilter(out, filter);
   out.append("<ul class=\"chips\">");
   bool any_name = false;
   for (const DimensionText& text : kPickerOrder) {
@@ -465,10 +466,7 @@ void AppendSummary(std::string& out, const PageInput& in) {
       out.append("</span> <bdi class=\"chip-value\">");
       AppendHtmlEscaped(out, name);
       out.append("</bdi>");
-      std::string what(text.label);
-      what.append(" ");
-      what.append(name);
-      AppendChipRemove(out, filter, d, name, false, what);
+      AppendChipRemove(out, kDropNameParams[d], name, text.label, name);
       out.append("</li>");
     }
   }
@@ -504,11 +502,11 @@ void AppendSummary(std::string& out, const PageInput& in) {
       out.append("…");
     }
     if (filter.HasDateRange()) {
-      AppendChipRemove(out, filter, kDimensionCount, {}, true, "date range");
+      AppendChipRemove(out, kDropDatesParam, "1", "date range", {});
     }
     out.append("</li>");
   }
-  out.append("</ul><p class=\"summary-rows\"><strong data-rows=\"");
+  out.append("</ul></form><p class=\"summary-rows\"><strong data-rows=\"");
   AppendInt(out, static_cast<std::int64_t>(in.dashboard.rows));
   out.append("\">");
   AppendThousands(out, in.dashboard.rows);

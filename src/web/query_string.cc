@@ -1,8 +1,11 @@
 #include "web/query_string.h"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
+
+#include "web/html_template.h"
 
 namespace keeta::web {
 namespace {
@@ -65,6 +68,57 @@ Result<QueryParams> ParseQueryString(std::string_view query) {
     params.emplace_back(std::move(*key), std::move(*value));
   }
   return params;
+}
+
+std::string EncodeQueryString(const QueryParams& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out.push_back('&');
+    AppendUrlEncoded(out, key);
+    out.push_back('=');
+    AppendUrlEncoded(out, value);
+  }
+  return out;
+}
+
+Result<bool> CheckValueCounts(const QueryParams& params) {
+  std::map<std::string_view, std::size_t> counts;
+  for (const auto& [key, value] : params) {
+    if (++counts[key] > kMaxValuesPerParam) {
+      return Error{fmt::format("too many values for '{}': at most {} may be selected at once",
+                               key, kMaxValuesPerParam),
+                   key};
+    }
+  }
+  return true;
+}
+
+bool ApplyDrops(QueryParams& params) {
+  bool any = false;
+  bool drop_dates = false;
+  std::array<std::vector<std::string>, kDimensionCount> dropped;
+  std::erase_if(params, [&](const auto& kv) {
+    if (kv.first == kDropDatesParam) return any = drop_dates = true;
+    for (std::size_t d = 0; d < kDimensionCount; ++d) {
+      if (kv.first == kDropNameParams[d]) {
+        dropped[d].push_back(kv.second);
+        return any = true;
+      }
+    }
+    return false;
+  });
+  if (!any) return false;
+  std::erase_if(params, [&](const auto& kv) {
+    if (drop_dates && (kv.first == kFromParam || kv.first == kToParam)) return true;
+    for (std::size_t d = 0; d < kDimensionCount; ++d) {
+      if (kv.first == kNameParams[d] &&
+          std::find(dropped[d].begin(), dropped[d].end(), kv.second) != dropped[d].end()) {
+        return true;
+      }
+    }
+    return false;
+  });
+  return true;
 }
 
 }  // namespace keeta::web

@@ -94,7 +94,8 @@ TEST(KpisJsonTest, HasExactlyTheDocumentedShape) {
     EXPECT_EQ(kpi["unit"], std::string(kKpis[k].unit));
   }
   EXPECT_EQ(Keys(body["data"]),
-            (std::set<std::string>{"source", "rows_loaded", "loaded_at", "warnings"}));
+            (std::set<std::string>{"source", "rows_loaded", "loaded_at", "warnings", "stale",
+                                   "reload_error"}));
   EXPECT_EQ(body["data"]["source"], "fixture.csv");
   EXPECT_EQ(body["data"]["rows_loaded"], 5);
   EXPECT_EQ(body["data"]["loaded_at"], "2026-01-05T10:00:00Z");

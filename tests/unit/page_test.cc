@@ -191,15 +191,24 @@ TEST(OverallPage, DateInputsCarryTheFilterAndTheDataBounds) {
   EXPECT_THAT(r.html, HasSubstr("<time>2025-01-02</time> → <time>2025-01-02</time>"));
 }
 
-TEST(OverallPage, ChipRemoveLinkKeepsTheRestOfTheFilter) {
+TEST(OverallPage, ChipRemoveButtonsSubmitTheFilterOnceAndWhatToDrop) {
   Filter filter;
   filter.AddName(Dimension::kSupervisor, "S1");
   filter.AddName(Dimension::kAgent, "O'Brien & \"Co\"");
+  filter.from = ParseIsoDay("2025-01-02");
   const Rendered r = Render(filter);
-  // Removing the supervisor keeps the agent (URL-encoded, then HTML-escaped).
-  EXPECT_THAT(r.html, HasSubstr("href=\"/overall?agent=O%27Brien+%26+%22Co%22\""));
-  // Removing the agent keeps the supervisor.
-  EXPECT_THAT(r.html, HasSubstr("href=\"/overall?supervisor=S1\""));
+  // The current filter, once, as hidden fields of the chips' form.
+  EXPECT_THAT(r.html, HasSubstr("<form class=\"chips-form\" method=\"get\" action=\"/overall\">"
+                                "<input type=\"hidden\" name=\"supervisor\" value=\"S1\">"
+                                "<input type=\"hidden\" name=\"agent\" "
+                                "value=\"O&#39;Brien &amp; &quot;Co&quot;\">"
+                                "<input type=\"hidden\" name=\"from_date\" value=\"2025-01-02\">"));
+  // Each chip's button names only what it removes.
+  EXPECT_THAT(r.html, HasSubstr("<button type=\"submit\" class=\"chip-x\" name=\"drop_agent\" "
+                                "value=\"O&#39;Brien &amp; &quot;Co&quot;\" "
+                                "aria-label=\"Remove Agent O&#39;Brien &amp; &quot;Co&quot;\">"));
+  EXPECT_THAT(r.html, HasSubstr("name=\"drop_supervisor\" value=\"S1\""));
+  EXPECT_THAT(r.html, HasSubstr("name=\"drop_dates\" value=\"1\" aria-label=\"Remove date range\""));
 }
 
 TEST(OverallPage, ErrorsAndReloadFailureAreShownEscaped) {
