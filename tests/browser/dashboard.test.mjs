@@ -96,6 +96,23 @@ test("the original's example URL shows January data for Ahmed under Sara", async
   await context.close();
 });
 
+test("a chip's remove button drops that value and keeps the rest of the view", async () => {
+  const { context, page, errors } = await open(EXAMPLE);
+  await page.click('.chip-x[name="drop_agent"][value="Ahmed"]');
+  await page.waitForURL((url) => !url.search.includes('Ahmed'));
+  const url = new URL(page.url());
+  assert.equal(url.pathname, '/overall');
+  assert.deepEqual(url.searchParams.getAll('agent'), []);
+  assert.equal(url.searchParams.get('team_leader'), 'Sara');
+  assert.equal(url.searchParams.get('from_date'), '2025-01-01');
+  await page.click('.chip-x[name="drop_dates"]');
+  await page.waitForURL((u) => !u.search.includes('from_date'));
+  assert.equal(new URL(page.url()).search, '?team_leader=Sara');
+  await assertCardsMatchApi(page);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('choosing a supervisor narrows the team leaders and agents; Apply shows its numbers', async () => {
   const all = await fetchJson(`${env.server.url}/api/v1/filters`);
   // A supervisor whose team leaders are a strict subset of all team leaders.
