@@ -73,6 +73,24 @@ class Child {
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
+  // The same with a hang guard: a child still running after `limit` is killed and the
+  // result is -2.
+  int SignalAndWaitAtMost(int sig, std::chrono::seconds limit) {
+    ::kill(pid_, sig);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+        return -2;
+      }
+      ::usleep(10000);
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
   int Wait() {
     int status = 0;
     ::waitpid(pid_, &status, 0);

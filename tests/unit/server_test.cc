@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -398,6 +399,23 @@ TEST(ServeTest, ServesReloadsAndStopsOnSigterm) {
   EXPECT_EQ(nlohmann::json::parse(client.Get("/api/v1/kpis").body())["rows"], 3);
 
   EXPECT_EQ(child.SignalAndWait(SIGTERM), 0);
+  std::filesystem::remove(csv);
+}
+
+TEST(ServeTest, AFifoAtTheDataPathNeitherHangsReloadsNorShutdown) {
+  const auto csv = TempCsv("keeta-serve-fifo", kCsv);
+  Child child({KEETA_BINARY, "serve", "--data", csv.string(), "--port", "0",
+               "--reload-interval-ms", "20"});
+  const int port = test::ReadyPort(child.ReadUntil("/overall\n"));
+  ASSERT_GT(port, 0);
+  std::filesystem::remove(csv);
+  ASSERT_EQ(::mkfifo(csv.c_str(), 0600), 0);
+  EXPECT_THAT(child.ReadUntil("not a regular file"), HasSubstr("not a regular file"));
+  Client client(static_cast<unsigned short>(port));
+  const nlohmann::json body = nlohmann::json::parse(client.Get("/api/v1/kpis").body());
+  EXPECT_EQ(body["rows"], 2);  // the last good data
+  EXPECT_EQ(body["data"]["stale"], true);
+  EXPECT_EQ(child.SignalAndWaitAtMost(SIGTERM, std::chrono::seconds(20)), 0);
   std::filesystem::remove(csv);
 }
 
