@@ -710,7 +710,12 @@ void ServerCore::Accept() {
 }
 
 void ServerCore::OnAccept(beast::error_code ec, tcp::socket socket) {
-  if (stopping() || ec == net::error::operation_aborted) return;
+  if (stopping()) {
+    // Accepted just before the stop: a client that may have sent a request; drain it.
+    if (!ec) Admit(std::move(socket));
+    return;
+  }
+  if (ec == net::error::operation_aborted) return;
   if (ec == net::error::no_descriptors || ec.value() == ENFILE) {
     AcceptWithSpareDescriptor();
   } else if (ec) {
