@@ -37,6 +37,14 @@ std::string Rows(int first, int count) {
   return out;
 }
 
+// Looks are explicit calls here, microseconds apart: no settle time for newline-ended
+// versions; the production quiet time (5 s) for the others, so they are never ready.
+CsvSourceOptions Looks() {
+  CsvSourceOptions options;
+  options.timing.settle = std::chrono::milliseconds(0);
+  return options;
+}
+
 class DataSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,7 +74,7 @@ class DataSourceTest : public ::testing::Test {
 
 TEST_F(DataSourceTest, AFileRewrittenInPlaceIsNotPublishedHalfWritten) {
   Write(std::string(kHeader) + Rows(1, 4));
-  auto source = MakeCsvSource(path_);
+  auto source = MakeCsvSource(path_, Looks());
   ASSERT_EQ(LoadRows(*source), 4u);
 
   // The exporter has written half the new file (ending on a whole line), then pauses.
@@ -82,7 +90,7 @@ TEST_F(DataSourceTest, AFileRewrittenInPlaceIsNotPublishedHalfWritten) {
 
 TEST_F(DataSourceTest, ALineBeingAppendedIsNotPublishedTorn) {
   Write(std::string(kHeader) + Rows(1, 2));
-  auto source = MakeCsvSource(path_);
+  auto source = MakeCsvSource(path_, Looks());
   ASSERT_EQ(LoadRows(*source), 2u);
 
   Append("2025-01-03,Torn Ag");  // half a line
@@ -101,12 +109,11 @@ TEST_F(DataSourceTest, ALineBeingAppendedIsNotPublishedTorn) {
 
 TEST_F(DataSourceTest, AFileWithoutAFinalNewlineIsPublishedOnceItStaysQuiet) {
   Write(std::string(kHeader) + Rows(1, 2));
-  CsvSourceOptions options;
-  options.quiet_looks = 3;
+  CsvSourceOptions options = Looks();
+  options.timing.quiet = std::chrono::milliseconds(0);
   auto source = MakeCsvSource(path_, options);
   ASSERT_EQ(LoadRows(*source), 2u);
   Write(std::string(kHeader) + Rows(1, 3) + "2025-01-09,Last,Tala,Sara,1");
-  EXPECT_FALSE(source->MaybeChanged());
   EXPECT_FALSE(source->MaybeChanged());
   EXPECT_TRUE(source->MaybeChanged());
   EXPECT_EQ(LoadRows(*source), 4u);
@@ -114,7 +121,7 @@ TEST_F(DataSourceTest, AFileWithoutAFinalNewlineIsPublishedOnceItStaysQuiet) {
 
 TEST_F(DataSourceTest, AnAtomicRenameIsPublishedAfterTwoLooks) {
   Write(std::string(kHeader) + Rows(1, 2));
-  auto source = MakeCsvSource(path_);
+  auto source = MakeCsvSource(path_, Looks());
   ASSERT_EQ(LoadRows(*source), 2u);
   const std::string temp = (dir_ / ".support.csv.tmp").string();
   std::ofstream(temp) << std::string(kHeader) + Rows(1, 5);
@@ -126,7 +133,7 @@ TEST_F(DataSourceTest, AnAtomicRenameIsPublishedAfterTwoLooks) {
 
 TEST_F(DataSourceTest, AFileWithNoKnownColumnIsALoadError) {
   Write("invoice,amount\nA-1,20\nA-2,30\n");
-  auto source = MakeCsvSource(path_);
+  auto source = MakeCsvSource(path_, Looks());
   auto loaded = source->Load();
   ASSERT_FALSE(loaded.ok()) << "the wrong file became " << (*loaded)->rows() << " rows";
   EXPECT_THAT(loaded.error().message, HasSubstr("none of the known columns"));
@@ -135,18 +142,18 @@ TEST_F(DataSourceTest, AFileWithNoKnownColumnIsALoadError) {
 
 TEST_F(DataSourceTest, MessagesAndTheReportNameTheFileNotItsDirectory) {
   Write(std::string(kHeader) + Rows(1, 2));
-  auto source = MakeCsvSource(path_);
+  auto source = MakeCsvSource(path_, Looks());
   auto loaded = source->Load();
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ((*loaded)->report().source, "support.csv");
 
-  CsvSourceOptions options;
+  CsvSourceOptions options = Looks();
   options.label = "Support KPIs";
   auto labelled = MakeCsvSource(path_, options);
   EXPECT_EQ((*labelled->Load())->report().source, "Support KPIs");
 
   Write("day,agent\n\"2025-01-01,unterminated\n");
-  auto broken = MakeCsvSource(path_)->Load();
+  auto broken = MakeCsvSource(path_, Looks())->Load();
   ASSERT_FALSE(broken.ok());
   EXPECT_THAT(broken.error().message, Not(HasSubstr(dir_.string())));
   auto missing = MakeCsvSource((dir_ / "gone.csv").string())->Load();
@@ -157,7 +164,7 @@ TEST_F(DataSourceTest, MessagesAndTheReportNameTheFileNotItsDirectory) {
 
 TEST_F(DataSourceTest, AFifoIsRefusedWithoutBlocking) {
   ASSERT_EQ(::mkfifo(path_.c_str(), 0600), 0);
-  auto source = MakeCsvSource(path_);
+  auto source = MakeCsvSource(path_, Looks());
   auto pending = std::async(std::launch::async, [&] { return source->Load(); });
   // Hang guard, not a timing threshold: a reader blocked on the FIFO is released by
   // opening its other end, and the test then fails on the message.
@@ -173,7 +180,7 @@ TEST_F(DataSourceTest, AFifoIsRefusedWithoutBlocking) {
 
 TEST_F(DataSourceTest, AReloadThatMeetsAFifoKeepsTheLastGoodDataAndIsNotRetriedInALoop) {
   Write(std::string(kHeader) + Rows(1, 2));
-  auto source = MakeCsvSource(path_);
+  auto source = MakeCsvSource(path_, Looks());
   ASSERT_EQ(LoadRows(*source), 2u);
   std::filesystem::remove(path_);
   ASSERT_EQ(::mkfifo(path_.c_str(), 0600), 0);
@@ -192,7 +199,7 @@ TEST_F(DataSourceTest, AReloadThatMeetsAFifoKeepsTheLastGoodDataAndIsNotRetriedI
 TEST_F(DataSourceTest, ATransientOpenFailureIsRetriedUntilItLoads) {
   Write(std::string(kHeader) + Rows(1, 2));
   int failures_left = 2;
-  CsvSourceOptions options;
+  CsvSourceOptions options = Looks();
   options.retry_min = std::chrono::milliseconds(0);
   options.open = [&failures_left](const char* path, int flags) {
     if (failures_left > 0) {
@@ -216,7 +223,7 @@ TEST_F(DataSourceTest, ATransientOpenFailureIsRetriedUntilItLoads) {
 
 TEST_F(DataSourceTest, AContentErrorIsNotRetriedUntilTheFileChanges) {
   Write("day,agent\n\"2025-01-01,unterminated\n");
-  auto source = MakeCsvSource(path_);
+  auto source = MakeCsvSource(path_, Looks());
   ASSERT_FALSE(source->Load().ok());
   EXPECT_FALSE(source->MaybeChanged());
   EXPECT_FALSE(source->MaybeChanged());
@@ -228,6 +235,10 @@ TEST_F(DataSourceTest, AContentErrorIsNotRetriedUntilTheFileChanges) {
 
 // ---- the rule on its own -------------------------------------------------------------------
 
+using std::chrono::milliseconds;
+const CompleteFileRule::Clock::time_point kT0{};
+constexpr CompleteFileRule::Timing kTiming{milliseconds(500), milliseconds(5000)};
+
 FileLook Look(off_t size, std::int64_t mtime, bool newline) {
   FileLook look;
   look.stamp.inode = 7;
@@ -237,30 +248,32 @@ FileLook Look(off_t size, std::int64_t mtime, bool newline) {
   return look;
 }
 
-TEST(CompleteFileRuleTest, NewlineEndedFilesNeedTwoEqualLooks) {
-  CompleteFileRule rule(4);
-  EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, true)));
-  EXPECT_TRUE(rule.ReadyToLoad(Look(10, 1, true)));
+TEST(CompleteFileRuleTest, NewlineEndedFilesNeedTwoEqualLooksOverTheSettleTime) {
+  CompleteFileRule rule(kTiming);
+  EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, true), kT0));
+  EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, true), kT0 + milliseconds(499)));
+  EXPECT_TRUE(rule.ReadyToLoad(Look(10, 1, true), kT0 + milliseconds(500)));
   rule.Loaded(Look(10, 1, true).stamp);
-  EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, true)));  // already loaded
-  EXPECT_FALSE(rule.ReadyToLoad(Look(20, 2, true)));
-  EXPECT_FALSE(rule.ReadyToLoad(Look(30, 3, true)));  // still growing
-  EXPECT_TRUE(rule.ReadyToLoad(Look(30, 3, true)));
+  EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, true), kT0 + milliseconds(900)));  // loaded
+  EXPECT_FALSE(rule.ReadyToLoad(Look(20, 2, true), kT0 + milliseconds(1000)));
+  EXPECT_FALSE(rule.ReadyToLoad(Look(30, 3, true), kT0 + milliseconds(2000)));  // growing
+  EXPECT_TRUE(rule.ReadyToLoad(Look(30, 3, true), kT0 + milliseconds(2500)));
 }
 
-TEST(CompleteFileRuleTest, FilesWithoutAFinalNewlineNeedQuietLooks) {
-  CompleteFileRule rule(4);
-  for (int i = 0; i < 3; ++i) EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, false)));
-  EXPECT_TRUE(rule.ReadyToLoad(Look(10, 1, false)));
+TEST(CompleteFileRuleTest, FilesWithoutAFinalNewlineNeedTheQuietTime) {
+  CompleteFileRule rule(kTiming);
+  EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, false), kT0));
+  EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, false), kT0 + milliseconds(4999)));
+  EXPECT_TRUE(rule.ReadyToLoad(Look(10, 1, false), kT0 + milliseconds(5000)));
 }
 
 TEST(CompleteFileRuleTest, ForgetOffersTheSameVersionAgain) {
-  CompleteFileRule rule;
-  rule.ReadyToLoad(Look(10, 1, true));
+  CompleteFileRule rule(kTiming);
+  rule.ReadyToLoad(Look(10, 1, true), kT0);
   rule.Loaded(Look(10, 1, true).stamp);
-  EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, true)));
+  EXPECT_FALSE(rule.ReadyToLoad(Look(10, 1, true), kT0 + milliseconds(600)));
   rule.Forget();
-  EXPECT_TRUE(rule.ReadyToLoad(Look(10, 1, true)));
+  EXPECT_TRUE(rule.ReadyToLoad(Look(10, 1, true), kT0 + milliseconds(700)));
 }
 
 }  // namespace
