@@ -1176,13 +1176,15 @@ int Serve(const ServerOptions& options) {
            authenticator ? "sign-in required (accounts in " + options.state_path + ")"
            : options.no_auth ? std::string("sign-in off (--no-auth)")
                              : std::string("local mode: no accounts, loopback only"));
+  // Watching before the announcement: a change made as soon as the URL is printed (what
+  // scripts and tests do) must not fall before the watch exists.
+  Housekeeper housekeeper(*source, *holder, options.reload_interval, options.data_path, log);
+  housekeeper.ReportTo(&load_seconds, &reload_failures);
   // The one line scripts wait for: printed directly, complete and flushed.
   std::printf("Keeta dashboard: http://%s/overall\n",
               HostPort(options.host, (*server)->port()).c_str());
   std::fflush(stdout);
 
-  Housekeeper housekeeper(*source, *holder, options.reload_interval, options.data_path, log);
-  housekeeper.ReportTo(&load_seconds, &reload_failures);
   signals.async_wait([&](beast::error_code ec, int signal) {
     if (ec) return;
     log.info("signal {}: stopping (in-flight requests finish)", signal);

@@ -273,11 +273,25 @@ class WsClient {
     return ec;
   }
 
-  // The next message as JSON; null on error or close.
+  // The next message as JSON; null on error, close, or when none comes within 20 s (a
+  // blocking read would ignore SO_RCVTIMEO and wait forever: the test must fail, not hang).
   Json Next() {
     beast::flat_buffer buffer;
     beast::error_code ec;
-    ws_.read(buffer, ec);
+    bool done = false;
+    ws_.async_read(buffer, [&](beast::error_code e, std::size_t) {
+      ec = e;
+      done = true;
+    });
+    ioc_.restart();
+    ioc_.run_for(std::chrono::seconds(20));
+    if (!done) {
+      beast::error_code ignored;
+      ws_.next_layer().close(ignored);  // the read completes, aborted
+      ioc_.restart();
+      ioc_.run();
+      ec = net::error::timed_out;
+    }
     last_error_ = ec;
     if (ec) return nullptr;
     return Json::parse(beast::buffers_to_string(buffer.data()));
