@@ -16,6 +16,8 @@ packages=(
   libcairo2-dev libpango1.0-dev libxlsxwriter-dev  # PDF and Excel exports
   fonts-noto-core                          # the PDF report's fonts (Latin and Arabic)
   python3-openpyxl poppler-utils           # export tests: read the workbook, the PDF's text
+  libpq-dev libmariadb-dev                 # database sources: PostgreSQL, MySQL/MariaDB clients
+  postgresql-15 mariadb-server mariadb-client  # servers the SQL tests start privately
   wrk curl                                 # load benchmark; smoke checks
 )
 
@@ -34,6 +36,14 @@ if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
+  # The database servers are for the tests, which start their own instances: keep their
+  # packages from starting (or enabling) system services while they install.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod +x "$policy"
+    trap '"${sudo[@]}" rm -f "$policy"' EXIT
+  fi
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 

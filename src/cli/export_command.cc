@@ -14,6 +14,7 @@
 #include "export/report.h"
 #include "export/xlsx.h"
 #include "store/data_source.h"
+#include "store/sql/db_source.h"
 #include "store/settings.h"
 
 namespace keeta::cli {
@@ -66,7 +67,9 @@ int ExportCommand::Run() const {
   auto options = ParseDashboardOptions(
       params, DashboardOptions{.weighted = current.weighted, .targets = current.targets});
   if (!options) return Fail(options.error().message);
-  auto data = MakeDataSource(data_path_, load_options_)->Load();
+  auto source = sql::MakeAnySource(data_path_, load_options_);
+  if (!source) return Fail(source.error().message);
+  auto data = (*source)->Load();
   if (!data) return Fail(data.error().message);
   const Query query{std::move(*filter), {}};
 

@@ -16,7 +16,7 @@ T OrThrow(Result<T> result) {
 }  // namespace
 
 void AddLoadFlags(CLI::App& command, std::string& data, LoadOptions& options) {
-  command.add_option("--data", data, "CSV file to read (default: the bundled sample data)");
+  command.add_option("--data", data, "CSV file or database URL (postgresql://…?table=T, mysql://…?table=T; default: the bundled sample data)");
   command.add_option_function<std::string>(
       "--delimiter",
       [&options](const std::string& text) { options.delimiter = OrThrow(ParseDelimiterOption(text)); },

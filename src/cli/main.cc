@@ -1,4 +1,5 @@
-// keeta: the command-line entry point (docs/api.md). Subcommands: serve, kpis, generate.
+// keeta: the command-line entry point (docs/api.md). Subcommands: serve, kpis, generate,
+// export, import, db, users, tokens, audit, targets, weighting.
 // Every failure is one line on stderr and a non-zero exit.
 #include <CLI/CLI.hpp>
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "cli/account_commands.h"
+#include "cli/db_commands.h"
 #include "cli/settings_commands.h"
 #include "cli/export_command.h"
 #include "core/engine.h"
@@ -18,6 +20,7 @@
 #include "core/query.h"
 #include "core/view_options.h"
 #include "store/data_source.h"
+#include "store/sql/db_source.h"
 #include "store/settings.h"
 #include "store/generator.h"
 #include "web/json_api.h"
@@ -147,6 +150,7 @@ int main(int argc, char** argv) {
   int command_exit = 0;
   keeta::cli::RegisterAccountCommands(app, command_exit);
   keeta::cli::RegisterSettingsCommands(app, command_exit);
+  keeta::cli::RegisterDbCommands(app, command_exit);
   const keeta::cli::ExportCommand export_command(app);
 
   try {
@@ -185,8 +189,9 @@ int main(int argc, char** argv) {
         params, keeta::DashboardOptions{.weighted = current.weighted, .targets = current.targets});
     if (!options) return Fail(options.error().message);
     if (data_path.empty()) std::fprintf(stderr, "keeta: no --data: reading the bundled sample data\n");
-    auto source = keeta::MakeDataSource(data_path, load_options);
-    auto data = source->Load();
+    auto source = keeta::sql::MakeAnySource(data_path, load_options);
+    if (!source) return Fail(source.error().message);
+    auto data = (*source)->Load();
     if (!data) return Fail(data.error().message);
     const keeta::Query query{*filter, {}};
     const keeta::Dashboard dash = keeta::ComputeDashboard(**data, query, *options);

@@ -1,4 +1,4 @@
-// DataSource: where a dataset comes from (a CSV file today; PostgreSQL/MySQL later).
+// DataSource: where a dataset comes from (a CSV file; a PostgreSQL or MySQL table, store/sql).
 // A source loads a full immutable snapshot; callers swap it into a DatasetHolder.
 // Thread-safety: a source is used by one thread at a time (the loader/reloader).
 #pragma once
@@ -29,6 +29,10 @@ class DataSource {
 
   // Loads a fresh snapshot. On error nothing changes for whoever holds the last one.
   virtual Result<std::shared_ptr<const Dataset>> Load() = 0;
+
+  // A descriptor that turns readable when the data may have changed (a database's change
+  // notifications), so the reloader can wait on it instead of looking on a timer; -1: none.
+  virtual int ChangeFd() const { return -1; }
 };
 
 struct CsvSourceOptions {

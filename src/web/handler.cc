@@ -390,6 +390,14 @@ void Handler::Impl::ServeStatic(const Request& req, const StaticAsset& asset,
   res.body().assign(bytes.data(), bytes.size());
 }
 
+// Why there is nothing to show yet: the source's last error (e.g. a database that is
+// down), which the reloader keeps retrying.
+std::string NoDataMessage(const DatasetHolder& holder) {
+  const std::optional<std::string> error = holder.last_error();
+  if (!error) return "no dataset is loaded yet; try again shortly";
+  return fmt::format("the data cannot be read yet ({}); retrying, try again shortly", *error);
+}
+
 void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, DataRoute route,
                               std::string_view path, std::string_view query,
                               Response& res) const {
@@ -399,8 +407,7 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
   const std::uint64_t generation = data->generation();
   const std::shared_ptr<const Dataset> snapshot = data->Get();
   if (snapshot == nullptr) {
-    SetError(res, path, http::status::service_unavailable, "no_data",
-             "no dataset is loaded yet; try again shortly");
+    SetError(res, path, http::status::service_unavailable, "no_data", NoDataMessage(*data));
     res.set(http::field::retry_after, "5");
     return;
   }
@@ -567,8 +574,7 @@ void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
   const std::uint64_t generation = data->generation();
   std::shared_ptr<const Dataset> snapshot = data->Get();
   if (snapshot == nullptr) {
-    SetError(res, path, http::status::service_unavailable, "no_data",
-             "no dataset is loaded yet; try again shortly");
+    SetError(res, path, http::status::service_unavailable, "no_data", NoDataMessage(*data));
     res.set(http::field::retry_after, "5");
     return;
   }

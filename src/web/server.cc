@@ -7,6 +7,8 @@
 
 #include <fcntl.h>
 #include <malloc.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -46,6 +48,8 @@
 
 #include "store/data_source.h"
 #include "store/dataset_holder.h"
+#include "store/sql/db_source.h"
+#include "store/sql/db_url.h"
 #include "store/file_watcher.h"
 #include "auth/authenticator.h"
 #include "state/sqlite_state_store.h"
@@ -903,6 +907,25 @@ void Server::Wait() { impl_->core->Join(); }
 
 namespace {
 
+// An eventfd that ends a poll() on the source's descriptor when the housekeeper stops.
+class WakeFd {
+ public:
+  WakeFd() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+  ~WakeFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  WakeFd(const WakeFd&) = delete;
+  WakeFd& operator=(const WakeFd&) = delete;
+  int get() const { return fd_; }
+  void Signal() {
+    const std::uint64_t one = 1;
+    if (fd_ >= 0) [[maybe_unused]] const auto n = ::write(fd_, &one, sizeof one);
+  }
+
+ private:
+  int fd_;
+};
+
 // The server's background chores until stopped: reloads the source when it changes and
 // publishes new snapshots (a failed reload keeps the last good data; the holder records the
 // error and the page shows it), and flushes the log's stdout buffer every second.
@@ -936,6 +959,7 @@ class Housekeeper {
     }
     cv_.notify_all();
     if (watcher_) watcher_->Wake();
+    wake_.Signal();
     thread_.join();
   }
 
@@ -964,6 +988,12 @@ class Housekeeper {
   // Waits up to `timeout` for a change (true) or the end (done_).
   bool WaitForChange(std::chrono::milliseconds timeout) {
     if (watcher_) return watcher_->Wait(timeout) == FileWatcher::Event::kChanged;
+    if (const int fd = source_.ChangeFd(); fd >= 0) {
+      // A database's notifications: readable when one may have come; woken to stop.
+      pollfd fds[2] = {{fd, POLLIN, 0}, {wake_.get(), POLLIN, 0}};
+      const int ready = ::poll(fds, 2, static_cast<int>(timeout.count()));
+      return ready > 0 && (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0;
+    }
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, timeout, [this] { return done_; });
     return false;
@@ -1046,6 +1076,7 @@ class Housekeeper {
   const std::chrono::milliseconds interval_;
   spdlog::logger& log_;
   std::unique_ptr<FileWatcher> watcher_;
+  WakeFd wake_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool done_ = false;
@@ -1111,7 +1142,13 @@ int Serve(const ServerOptions& options) {
   }
   CsvSourceOptions source_options;
   source_options.label = options.data_label;
-  auto source = MakeDataSource(options.data_path, options.load, source_options);
+  auto made = sql::MakeAnySource(options.data_path, options.load, source_options);
+  if (!made) {
+    std::fprintf(stderr, "keeta: %s\n", made.error().message.c_str());
+    return 1;
+  }
+  const std::unique_ptr<DataSource> source = std::move(*made);
+  const bool database = sql::IsDbUrl(options.data_path);
   const auto metrics = std::make_shared<Metrics>();
   Metrics::Value& load_seconds =
       metrics->Gauge("keeta_load_seconds", "Seconds the last successful (re)load took.");
@@ -1120,7 +1157,7 @@ int Serve(const ServerOptions& options) {
   const auto load_started = std::chrono::steady_clock::now();
   auto initial = source->Load();
   load_seconds.Set(std::chrono::duration<double>(std::chrono::steady_clock::now() - load_started).count());
-  if (!initial) {
+  if (!initial && !database) {
     std::fprintf(stderr, "keeta: cannot load %s: %s\n",
                  SanitizedForLog(source->Describe()).c_str(),
                  SanitizedForLog(initial.error().message).c_str());
@@ -1135,7 +1172,10 @@ int Serve(const ServerOptions& options) {
     }
     settings = std::move(*opened);
   }
-  auto holder = std::make_shared<DatasetHolder>(std::move(*initial));
+  // A database that cannot be read yet is retried in the background: the page and the
+  // API answer 503 with the reason until the first snapshot arrives.
+  auto holder = std::make_shared<DatasetHolder>(initial ? std::move(*initial) : nullptr);
+  if (!initial) holder->RecordError(initial.error().message);
   const std::shared_ptr<auth::Authenticator> authenticator = access->auth;
   // Local mode answers only for loopback names, IP literals and --allowed-host names.
   ServerOptions serving = options;
@@ -1170,15 +1210,20 @@ int Serve(const ServerOptions& options) {
   }
   spdlog::logger& log = *ServerLogger();
   if (options.data_path.empty()) log.info("no --data: serving the bundled sample data");
+  if (!initial) {
+    log.warn("cannot read {} yet (retrying with backoff): {}", SanitizedForLog(source->Describe()),
+             SanitizedForLog(initial.error().message));
+  }
   log.info("serving {} ({} rows, at most {} connections); {}",
-           SanitizedForLog(source->Describe()), holder->Get()->rows(),
+           SanitizedForLog(source->Describe()), initial ? holder->Get()->rows() : 0,
            (*server)->connection_cap(),
            authenticator ? "sign-in required (accounts in " + options.state_path + ")"
            : options.no_auth ? std::string("sign-in off (--no-auth)")
                              : std::string("local mode: no accounts, loopback only"));
   // Watching before the announcement: a change made as soon as the URL is printed (what
   // scripts and tests do) must not fall before the watch exists.
-  Housekeeper housekeeper(*source, *holder, options.reload_interval, options.data_path, log);
+  Housekeeper housekeeper(*source, *holder, options.reload_interval,
+                          database ? std::string() : options.data_path, log);
   housekeeper.ReportTo(&load_seconds, &reload_failures);
   // The one line scripts wait for: printed directly, complete and flushed.
   std::printf("Keeta dashboard: http://%s/overall\n",

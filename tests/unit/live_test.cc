@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "child_process.h"
+#include "http_get.h"
 #include "store/dataset_holder.h"
 #include "test_data.h"
 #include "web/handler.h"
@@ -52,28 +53,7 @@ std::string Csv(int days, int offset = 0) {
   return csv;
 }
 
-// One HTTP request on a fresh connection; with `upgrade`, a WebSocket upgrade request sent
-// by hand (for the answers that refuse it).
-Response HttpGet(unsigned short port, std::string_view target, bool upgrade = false) {
-  net::io_context ioc;
-  tcp::socket socket(ioc);
-  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  Request req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  if (upgrade) {
-    req.set(http::field::upgrade, "websocket");
-    req.set(http::field::connection, "Upgrade");
-    req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
-    req.set(http::field::sec_websocket_version, "13");
-  }
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  Response res;
-  beast::error_code ec;
-  http::read(socket, buffer, res, ec);
-  EXPECT_FALSE(ec) << ec.message();
-  return res;
-}
+using test::HttpGet;
 
 Response RawUpgrade(unsigned short port, std::string_view target) {
   return HttpGet(port, target, /*upgrade=*/true);

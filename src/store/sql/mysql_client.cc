@@ -1,0 +1,319 @@
+// MySQL and MariaDB through MariaDB Connector/C: snapshot reads as one streamed result
+// (mysql_use_result: rows arrive as they are read, none held in full), change checks on a
+// timer, imports with LOAD DATA LOCAL INFILE fed from memory.
+#include <mysql.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/schema.h"
+#include "store/sql/db_admin.h"
+#include "store/sql/db_client.h"
+
+namespace keeta::sql {
+
+namespace {
+
+struct MysqlCloser {
+  void operator()(MYSQL* m) const { mysql_close(m); }
+};
+struct ResCloser {
+  void operator()(MYSQL_RES* r) const { mysql_free_result(r); }
+};
+using Mysql = std::unique_ptr<MYSQL, MysqlCloser>;
+using MysqlResult = std::unique_ptr<MYSQL_RES, ResCloser>;
+
+Error MyError(MYSQL* m, std::string_view doing, const DbUrl& url) {
+  return Error{WithoutPassword(fmt::format("MySQL {}: {}", doing, mysql_error(m)), url), "data"};
+}
+
+std::string Identifier(std::string_view name) {
+  std::string out = "`";
+  for (const char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  return out + "`";
+}
+
+std::string QualifiedName(const DbUrl& url) {
+  return Identifier(url.schema.empty() ? url.database : url.schema) + "." + Identifier(url.table);
+}
+
+Result<Mysql> Open(const DbUrl& url, bool local_infile = false) {
+  Mysql m(mysql_init(nullptr));
+  if (!m) return Error{"MySQL: out of memory", "data"};
+  const unsigned timeout = 10;
+  mysql_options(m.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  mysql_options(m.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  const unsigned infile = local_infile ? 1 : 0;
+  mysql_options(m.get(), MYSQL_OPT_LOCAL_INFILE, &infile);
+  const char* host = url.host.empty() ? nullptr : url.host.c_str();
+  if (mysql_real_connect(m.get(), host, url.user.empty() ? nullptr : url.user.c_str(),
+                         url.password.empty() ? nullptr : url.password.c_str(), url.database.c_str(),
+                         url.port.value_or(0), nullptr, 0) == nullptr) {
+    return MyError(m.get(), "connection failed", url);
+  }
+  // Timestamps in UTC, so a day is the calendar date as stored.
+  if (mysql_query(m.get(), "SET time_zone = '+00:00'") != 0) return MyError(m.get(), "session set-up", url);
+  return m;
+}
+
+std::optional<Error> Exec(MYSQL* m, const std::string& sql, std::string_view doing, const DbUrl& url) {
+  if (mysql_real_query(m, sql.data(), sql.size()) != 0) return MyError(m, doing, url);
+  MysqlResult r(mysql_store_result(m));  // drain any rows
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> ParseInt(const char* text, unsigned long size) {
+  if (text == nullptr || size == 0) return std::nullopt;
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text, text + size, v);
+  if (ec != std::errc() || end != text + size) return std::nullopt;
+  return v;
+}
+
+class MySqlClient final : public DbClient {
+ public:
+  explicit MySqlClient(DbUrl url) : url_(std::move(url)), table_(QualifiedName(url_)) {}
+
+  std::optional<Error> Connect() override {
+    if (m_ && mysql_ping(m_.get()) == 0) return std::nullopt;
+    Disconnect();
+    auto m = Open(url_);
+    if (!m) return m.error();
+    m_ = std::move(*m);
+    return std::nullopt;
+  }
+
+  void Disconnect() override { m_.reset(); }
+
+  std::optional<Error> BeginRead() override {
+    if (auto e = Connect()) return e;
+    if (auto e = Exec(m_.get(), "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", "read", url_)) return e;
+    return Exec(m_.get(), "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", "read", url_);
+  }
+
+  void EndRead() override {
+    if (m_) Exec(m_.get(), "COMMIT", "read", url_);
+  }
+
+  Result<std::vector<std::string>> Columns() override {
+    if (auto e = Connect()) return *e;
+    const std::string sql = fmt::format("SELECT * FROM {} LIMIT 0", table_);
+    if (mysql_real_query(m_.get(), sql.data(), sql.size()) != 0) return MyError(m_.get(), "reading the table's columns", url_);
+    MysqlResult r(mysql_store_result(m_.get()));
+    if (!r) return MyError(m_.get(), "reading the table's columns", url_);
+    std::vector<std::string> names;
+    const unsigned n = mysql_num_fields(r.get());
+    MYSQL_FIELD* fields = mysql_fetch_fields(r.get());
+    for (unsigned i = 0; i < n; ++i) names.emplace_back(fields[i].name, fields[i].name_length);
+    return names;
+  }
+
+  std::uint64_t EstimateRows() override { return 0; }
+
+  Result<TableState> State() override {
+    if (auto e = Connect()) return *e;
+    const std::string sql = url_.key.empty()
+        ? fmt::format("SELECT COUNT(*), NULL FROM {}", table_)
+        : fmt::format("SELECT COUNT(*), MAX({}) FROM {}", Identifier(url_.key), table_);
+    if (mysql_real_query(m_.get(), sql.data(), sql.size()) != 0) return MyError(m_.get(), "counting rows", url_);
+    MysqlResult r(mysql_store_result(m_.get()));
+    MYSQL_ROW row = r ? mysql_fetch_row(r.get()) : nullptr;
+    if (row == nullptr) return MyError(m_.get(), "counting rows", url_);
+    const unsigned long* lengths = mysql_fetch_lengths(r.get());
+    TableState state;
+    state.rows = static_cast<std::uint64_t>(ParseInt(row[0], lengths[0]).value_or(0));
+    if (row[1] != nullptr) state.max_key = ParseInt(row[1], lengths[1]);
+    return state;
+  }
+
+  std::optional<Error> ReadRows(const KeyRange& range, const RowSink& sink) override {
+    if (auto e = Connect()) return e;
+    std::string where;
+    if (range.after || range.upto) {
+      const std::string key = Identifier(url_.key);
+      std::vector<std::string> parts;
+      if (range.after) parts.push_back(fmt::format("{} > {}", key, *range.after));
+      if (range.upto) parts.push_back(fmt::format("{} <= {}", key, *range.upto));
+      where = fmt::format(" WHERE {}", fmt::join(parts, " AND "));
+    }
+    const std::string sql = fmt::format("SELECT * FROM {}{}", table_, where);
+    if (mysql_real_query(m_.get(), sql.data(), sql.size()) != 0) return MyError(m_.get(), "reading the table", url_);
+    MysqlResult r(mysql_use_result(m_.get()));
+    if (!r) return MyError(m_.get(), "reading the table", url_);
+    const unsigned n = mysql_num_fields(r.get());
+    std::vector<std::string_view> cells(n);
+    while (MYSQL_ROW row = mysql_fetch_row(r.get())) {
+      const unsigned long* lengths = mysql_fetch_lengths(r.get());
+      for (unsigned i = 0; i < n; ++i) {
+        cells[i] = row[i] == nullptr ? std::string_view() : std::string_view(row[i], lengths[i]);
+      }
+      sink(cells);
+    }
+    if (mysql_errno(m_.get()) != 0) return MyError(m_.get(), "reading the table", url_);
+    return std::nullopt;
+  }
+
+  Result<std::string> ChangeToken(std::optional<std::int64_t> upto) override {
+    if (auto e = Connect()) return *e;
+    // The whole table: its checksum (a scan: MySQL offers nothing cheaper that sees
+    // updates), and its row count for a view, which has none. Rows up to a key: their
+    // count and a checksum of their cells.
+    std::string sql;
+    if (upto) {
+      auto columns = Columns();
+      if (!columns) return columns.error();
+      std::vector<std::string> cells;
+      for (const std::string& c : *columns) cells.push_back(fmt::format("COALESCE({}, 0x00)", Identifier(c)));
+      sql = fmt::format("SELECT COUNT(*), BIT_XOR(CRC32(CONCAT_WS(0x1f, {}))) FROM {} WHERE {} <= {}",
+                        fmt::join(cells, ", "), table_, Identifier(url_.key), *upto);
+    } else {
+      sql = fmt::format("CHECKSUM TABLE {}", table_);
+    }
+    if (mysql_real_query(m_.get(), sql.data(), sql.size()) != 0) return MyError(m_.get(), "checking for changes", url_);
+    MysqlResult r(mysql_store_result(m_.get()));
+    MYSQL_ROW row = r ? mysql_fetch_row(r.get()) : nullptr;
+    if (row == nullptr) return MyError(m_.get(), "checking for changes", url_);
+    std::string token;
+    for (unsigned i = 0; i < mysql_num_fields(r.get()); ++i) {
+      token += row[i] == nullptr ? "null" : row[i];
+      token += ':';
+    }
+    if (!upto && row[1] == nullptr) {  // a view: no checksum
+      r.reset();
+      auto state = State();
+      if (!state) return state.error();
+      token += std::to_string(state->rows);
+    }
+    return token;
+  }
+
+  bool Listening() override { return false; }
+  Result<Notified> Notifications() override { return Notified{}; }
+  int NotificationFd() const override { return -1; }
+
+ private:
+  const DbUrl url_;
+  const std::string table_;
+  Mysql m_;
+};
+
+// LOAD DATA's text form: tab-separated, \N for NULL, backslash escapes.
+void AppendLoadText(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\0': out += "\\0"; break;
+      default: out += c;
+    }
+  }
+}
+
+// The bytes LOAD DATA LOCAL INFILE reads, served from memory by the infile callbacks.
+struct InfileData {
+  const std::string* bytes;
+  std::size_t at = 0;
+};
+
+int InfileInit(void** ptr, const char*, void* userdata) {
+  *ptr = userdata;
+  return 0;
+}
+int InfileRead(void* ptr, char* buf, unsigned int size) {
+  auto* data = static_cast<InfileData*>(ptr);
+  const std::size_t n = std::min<std::size_t>(size, data->bytes->size() - data->at);
+  std::memcpy(buf, data->bytes->data() + data->at, n);
+  data->at += n;
+  return static_cast<int>(n);
+}
+void InfileEnd(void*) {}
+int InfileError(void*, char* buf, unsigned int size) {
+  std::snprintf(buf, size, "keeta import data");
+  return 1;
+}
+
+}  // namespace
+
+std::unique_ptr<DbClient> MakeMySqlClient(const DbUrl& url) { return std::make_unique<MySqlClient>(url); }
+
+namespace mysql {
+
+Result<std::uint64_t> Import(const DbUrl& url, const ParsedTable& table, bool replace) {
+  auto opened = Open(url, /*local_infile=*/true);
+  if (!opened) return opened.error();
+  MYSQL* m = opened->get();
+  const std::string name = QualifiedName(url);
+  std::vector<std::string> columns, names;
+  auto add = [&](std::string_view column, std::string_view type) {
+    columns.push_back(fmt::format("{} {}", Identifier(column), type));
+    names.push_back(Identifier(column));
+  };
+  if (table.has_day) add(kDayColumn, "DATE");
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    if (table.names[d].present) add(kDimensionColumns[d], "VARCHAR(255)");
+  }
+  for (std::size_t m2 = 0; m2 < kMeasureCount; ++m2) {
+    if (table.measures[m2]) add(kMeasures[m2].column, "DOUBLE");
+  }
+  if (replace) {
+    if (auto e = Exec(m, fmt::format("DROP TABLE IF EXISTS {}", name), "dropping the old table", url)) return *e;
+  }
+  if (auto e = Exec(m, fmt::format("CREATE TABLE {} ({}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+                                   name, fmt::join(columns, ", ")),
+                    "creating the table (use --replace to replace one that exists)", url)) {
+    return *e;
+  }
+  std::string bytes;
+  for (std::size_t row = 0; row < table.rows; ++row) {
+    bool first = true;
+    auto sep = [&] {
+      if (!first) bytes += '\t';
+      first = false;
+    };
+    if (table.has_day) {
+      sep();
+      if (table.day[row] == kNoDay) bytes += "\\N"; else bytes += FormatDay(table.day[row]);
+    }
+    for (std::size_t d = 0; d < kDimensionCount; ++d) {
+      if (!table.names[d].present) continue;
+      sep();
+      const std::string& text = table.names[d].names[table.names[d].codes[row]];
+      if (text.empty()) bytes += "\\N"; else AppendLoadText(bytes, text);
+    }
+    for (std::size_t k = 0; k < kMeasureCount; ++k) {
+      if (!table.measures[k]) continue;
+      sep();
+      const double v = (*table.measures[k])[row];
+      if (std::isnan(v)) bytes += "\\N"; else fmt::format_to(std::back_inserter(bytes), "{}", v);
+    }
+    bytes += '\n';
+  }
+  InfileData data{&bytes};
+  mysql_set_local_infile_handler(m, InfileInit, InfileRead, InfileEnd, InfileError, &data);
+  const std::string load = fmt::format(
+      "LOAD DATA LOCAL INFILE 'keeta-import' INTO TABLE {} CHARACTER SET utf8mb4 "
+      "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ({})",
+      name, fmt::join(names, ", "));
+  if (auto e = Exec(m, "START TRANSACTION", "import", url)) return *e;
+  if (auto e = Exec(m, load, "import (LOAD DATA LOCAL INFILE; the server needs local_infile=ON)", url)) return *e;
+  const my_ulonglong written = mysql_affected_rows(m);
+  if (auto e = Exec(m, "COMMIT", "import", url)) return *e;
+  if (written != static_cast<my_ulonglong>(table.rows)) {
+    return Error{fmt::format("MySQL import: {} of {} rows written", written, table.rows), "data"};
+  }
+  return static_cast<std::uint64_t>(table.rows);
+}
+
+}  // namespace mysql
+
+}  // namespace keeta::sql

@@ -1,0 +1,456 @@
+// PostgreSQL through libpq: snapshot reads with COPY ... TO STDOUT (text format), change
+// notifications with LISTEN, imports with COPY ... FROM STDIN.
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/schema.h"
+#include "store/sql/db_admin.h"
+#include "store/sql/db_client.h"
+
+namespace keeta::sql {
+
+namespace {
+
+struct ConnCloser {
+  void operator()(PGconn* c) const { PQfinish(c); }
+};
+struct ResultCloser {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Conn = std::unique_ptr<PGconn, ConnCloser>;
+using PgResult = std::unique_ptr<PGresult, ResultCloser>;
+
+std::string Trimmed(const char* message) {
+  std::string text = message == nullptr ? "" : message;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  return text;
+}
+
+Error PgError(PGconn* conn, std::string_view doing, const DbUrl& url) {
+  return Error{WithoutPassword(fmt::format("PostgreSQL {}: {}", doing, Trimmed(PQerrorMessage(conn))), url),
+               "data"};
+}
+
+Result<Conn> Open(const DbUrl& url) {
+  const std::string port = url.port ? std::to_string(*url.port) : std::string();
+  // Days as YYYY-MM-DD, timestamps in UTC, floats in their shortest exact form, and a
+  // ceiling on any one statement so a stuck query cannot hold the loader forever.
+  const char* keywords[] = {"host", "port", "dbname", "user", "password", "connect_timeout",
+                            "application_name", "client_encoding", "options", nullptr};
+  const char* values[] = {url.host.empty() ? nullptr : url.host.c_str(),
+                          port.empty() ? nullptr : port.c_str(),
+                          url.database.c_str(),
+                          url.user.empty() ? nullptr : url.user.c_str(),
+                          url.password.empty() ? nullptr : url.password.c_str(),
+                          "10",
+                          "keeta",
+                          "UTF8",
+                          "-c DateStyle=ISO,YMD -c TimeZone=UTC -c extra_float_digits=1 "
+                          "-c statement_timeout=300000",
+                          nullptr};
+  Conn conn(PQconnectdbParams(keywords, values, 0));
+  if (!conn) return Error{"PostgreSQL: out of memory", "data"};
+  if (PQstatus(conn.get()) != CONNECTION_OK) return PgError(conn.get(), "connection failed", url);
+  // The server's notices (e.g. "table does not exist, skipping") are not for our output.
+  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
+  return conn;
+}
+
+std::string Identifier(PGconn* conn, const std::string& name) {
+  char* quoted = PQescapeIdentifier(conn, name.data(), name.size());
+  std::string out = quoted == nullptr ? "\"\"" : quoted;
+  PQfreemem(quoted);
+  return out;
+}
+
+std::string QualifiedName(PGconn* conn, const DbUrl& url) {
+  std::string name = url.schema.empty() ? "" : Identifier(conn, url.schema) + ".";
+  return name + Identifier(conn, url.table);
+}
+
+// A statement without rows (or whose rows are ignored).
+std::optional<Error> Exec(PGconn* conn, const std::string& sql, std::string_view doing, const DbUrl& url) {
+  PgResult r(PQexec(conn, sql.c_str()));
+  const ExecStatusType status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return PgError(conn, doing, url);
+  return std::nullopt;
+}
+
+// A query with text parameters; its result, or an Error.
+Result<PgResult> Query(PGconn* conn, const std::string& sql, const std::vector<std::string>& params,
+                       std::string_view doing, const DbUrl& url) {
+  std::vector<const char*> values;
+  for (const std::string& p : params) values.push_back(p.c_str());
+  PgResult r(PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, 0));
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return PgError(conn, doing, url);
+  return r;
+}
+
+std::optional<std::int64_t> ParseInt(const char* text) {
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  std::int64_t v = 0;
+  const std::string_view s(text);
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// Decodes one row of COPY's text format in place: fields split by tabs, `\N` is NULL (an
+// empty cell), backslash escapes undone. `row` excludes the final newline.
+void SplitCopyRow(std::string_view row, std::string& scratch, std::vector<std::string_view>& cells) {
+  cells.clear();
+  scratch.clear();
+  // Offsets into scratch for escaped fields; plain fields point into the row itself.
+  std::vector<std::pair<std::size_t, std::size_t>> escaped;
+  std::size_t start = 0;
+  auto finish = [&](std::size_t end) {
+    std::string_view field = row.substr(start, end - start);
+    if (field == "\\N") {
+      cells.emplace_back();
+    } else if (field.find('\\') == std::string_view::npos) {
+      cells.push_back(field);
+    } else {
+      const std::size_t from = scratch.size();
+      for (std::size_t i = 0; i < field.size(); ++i) {
+        char c = field[i];
+        if (c != '\\' || i + 1 >= field.size()) {
+          scratch += c;
+          continue;
+        }
+        c = field[++i];
+        switch (c) {
+          case 'b': scratch += '\b'; break;
+          case 'f': scratch += '\f'; break;
+          case 'n': scratch += '\n'; break;
+          case 'r': scratch += '\r'; break;
+          case 't': scratch += '\t'; break;
+          case 'v': scratch += '\v'; break;
+          case 'x': {
+            int v = 0, n = 0;
+            while (n < 2 && i + 1 < field.size() && std::isxdigit(static_cast<unsigned char>(field[i + 1]))) {
+              const char h = field[++i];
+              v = v * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+              ++n;
+            }
+            scratch += static_cast<char>(v);
+            break;
+          }
+          default:
+            if (c >= '0' && c <= '7') {
+              int v = c - '0', n = 1;
+              while (n < 3 && i + 1 < field.size() && field[i + 1] >= '0' && field[i + 1] <= '7') {
+                v = v * 8 + (field[++i] - '0');
+                ++n;
+              }
+              scratch += static_cast<char>(v);
+            } else {
+              scratch += c;
+            }
+        }
+      }
+      escaped.emplace_back(cells.size(), from);
+      cells.emplace_back();  // filled below, once scratch stops moving
+    }
+    start = end + 1;
+  };
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (row[i] == '\t') finish(i);
+  }
+  finish(row.size());
+  for (std::size_t k = 0; k < escaped.size(); ++k) {
+    const std::size_t from = escaped[k].second;
+    const std::size_t to = k + 1 < escaped.size() ? escaped[k + 1].second : scratch.size();
+    cells[escaped[k].first] = std::string_view(scratch).substr(from, to - from);
+  }
+}
+
+class PostgresClient final : public DbClient {
+ public:
+  explicit PostgresClient(DbUrl url) : url_(std::move(url)) {}
+
+  std::optional<Error> Connect() override {
+    if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK) return std::nullopt;
+    Disconnect();
+    auto conn = Open(url_);
+    if (!conn) return conn.error();
+    conn_ = std::move(*conn);
+    table_ = QualifiedName(conn_.get(), url_);
+    // The regclass text names the relation for catalog look-ups as a parameter.
+    regclass_ = url_.schema.empty() ? Identifier(conn_.get(), url_.table) : table_;
+    // A view has no row versions to watch (ChangeToken); a missing table is said here.
+    auto kind = Query(conn_.get(), "SELECT relkind FROM pg_class WHERE oid = to_regclass($1)",
+                      {regclass_}, "looking up the table", url_);
+    if (!kind) return kind.error();
+    if (PQntuples(kind->get()) != 1) {
+      Error missing{fmt::format("PostgreSQL: no table or view {} in database {}", url_.QualifiedTable(),
+                                url_.database), "data"};
+      Disconnect();
+      return missing;
+    }
+    view_ = std::string_view(PQgetvalue(kind->get(), 0, 0)) != "r" &&
+            std::string_view(PQgetvalue(kind->get(), 0, 0)) != "p";
+    return std::nullopt;
+  }
+
+  void Disconnect() override {
+    conn_.reset();
+    listen_.reset();
+    listen_checked_ = false;
+    in_read_ = false;
+  }
+
+  std::optional<Error> BeginRead() override {
+    if (auto e = Connect()) return e;
+    if (auto e = Exec(conn_.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "read", url_)) return e;
+    in_read_ = true;
+    return std::nullopt;
+  }
+
+  void EndRead() override {
+    if (conn_ && in_read_) PgResult(PQexec(conn_.get(), "COMMIT"));
+    in_read_ = false;
+  }
+
+  Result<std::vector<std::string>> Columns() override {
+    if (auto e = Connect()) return *e;
+    PgResult r(PQexec(conn_.get(), fmt::format("SELECT * FROM {} LIMIT 0", table_).c_str()));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return PgError(conn_.get(), "reading the table's columns", url_);
+    std::vector<std::string> names;
+    for (int i = 0; i < PQnfields(r.get()); ++i) names.emplace_back(PQfname(r.get(), i));
+    return names;
+  }
+
+  std::uint64_t EstimateRows() override {
+    if (Connect()) return 0;
+    auto r = Query(conn_.get(), "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = $1::regclass",
+                   {regclass_}, "estimating rows", url_);
+    if (!r || PQntuples(r->get()) != 1) return 0;
+    const auto v = ParseInt(PQgetvalue(r->get(), 0, 0));
+    return v && *v > 0 ? static_cast<std::uint64_t>(*v) : 0;
+  }
+
+  Result<TableState> State() override {
+    if (auto e = Connect()) return *e;
+    const std::string sql = url_.key.empty()
+        ? fmt::format("SELECT count(*), NULL FROM {}", table_)
+        : fmt::format("SELECT count(*), max({})::bigint FROM {}", Identifier(conn_.get(), url_.key), table_);
+    auto r = Query(conn_.get(), sql, {}, "counting rows", url_);
+    if (!r) return r.error();
+    TableState state;
+    state.rows = static_cast<std::uint64_t>(ParseInt(PQgetvalue(r->get(), 0, 0)).value_or(0));
+    if (!PQgetisnull(r->get(), 0, 1)) state.max_key = ParseInt(PQgetvalue(r->get(), 0, 1));
+    return state;
+  }
+
+  std::optional<Error> ReadRows(const KeyRange& range, const RowSink& sink) override {
+    if (auto e = Connect()) return e;
+    std::string where;
+    if (range.after || range.upto) {
+      const std::string key = Identifier(conn_.get(), url_.key);
+      std::vector<std::string> parts;
+      if (range.after) parts.push_back(fmt::format("{} > {}", key, *range.after));
+      if (range.upto) parts.push_back(fmt::format("{} <= {}", key, *range.upto));
+      where = fmt::format(" WHERE {}", fmt::join(parts, " AND "));
+    }
+    const std::string sql = fmt::format("COPY (SELECT * FROM {}{}) TO STDOUT", table_, where);
+    PgResult started(PQexec(conn_.get(), sql.c_str()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_OUT) return PgError(conn_.get(), "reading the table", url_);
+    std::string scratch;
+    std::vector<std::string_view> cells;
+    for (;;) {
+      char* buffer = nullptr;
+      const int n = PQgetCopyData(conn_.get(), &buffer, 0);
+      if (n == -1) break;
+      if (n < 0) return PgError(conn_.get(), "reading the table", url_);
+      std::string_view row(buffer, static_cast<std::size_t>(n));
+      if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
+      SplitCopyRow(row, scratch, cells);
+      sink(cells);
+      PQfreemem(buffer);
+    }
+    PgResult done(PQgetResult(conn_.get()));
+    if (PQresultStatus(done.get()) != PGRES_COMMAND_OK) return PgError(conn_.get(), "reading the table", url_);
+    while (PGresult* extra = PQgetResult(conn_.get())) PQclear(extra);
+    return std::nullopt;
+  }
+
+  Result<std::string> ChangeToken(std::optional<std::int64_t> upto) override {
+    if (auto e = Connect()) return *e;
+    const std::string where =
+        upto ? fmt::format(" WHERE {} <= {}", Identifier(conn_.get(), url_.key), *upto) : std::string();
+    // Rows and the newest row version: an insert, update or delete changes one of them.
+    // A view has no row versions; its row count is all there is to see.
+    const std::string sql =
+        view_ ? fmt::format("SELECT count(*)::text FROM {}{}", table_, where)
+              : fmt::format("SELECT count(*)::text || ':' || coalesce(max(xmin::text::bigint), 0)::text FROM {}{}",
+                            table_, where);
+    auto r = Query(conn_.get(), sql, {}, "checking for changes", url_);
+    if (!r) return r.error();
+    return std::string(PQgetvalue(r->get(), 0, 0));
+  }
+
+  bool Listening() override {
+    if (listen_checked_) return listen_ != nullptr;
+    if (Connect()) return false;
+    listen_checked_ = true;
+    auto r = Query(conn_.get(),
+                   "SELECT n.nspname, c.relname, EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid "
+                   "AND t.tgname = $2) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE c.oid = $1::regclass",
+                   {regclass_, kTriggerName}, "looking for the change trigger", url_);
+    if (!r || PQntuples(r->get()) != 1 || std::string_view(PQgetvalue(r->get(), 0, 2)) != "t") return false;
+    payload_prefix_ = fmt::format("{}.{}:", PQgetvalue(r->get(), 0, 0), PQgetvalue(r->get(), 0, 1));
+    auto listen = Open(url_);
+    if (!listen) return false;
+    if (Exec(listen->get(), fmt::format("LISTEN {}", kChangeChannel), "listening", url_)) return false;
+    listen_ = std::move(*listen);
+    return true;
+  }
+
+  Result<Notified> Notifications() override {
+    Notified out;
+    if (!listen_) return out;
+    if (PQconsumeInput(listen_.get()) == 0) {
+      Error e = PgError(listen_.get(), "notification connection lost", url_);
+      Disconnect();
+      return e;
+    }
+    while (PGnotify* n = PQnotifies(listen_.get())) {
+      const std::string_view payload = n->extra == nullptr ? "" : n->extra;
+      if (payload.starts_with(payload_prefix_)) {
+        out.any = true;
+        if (payload.substr(payload_prefix_.size()) != "INSERT") out.only_inserts = false;
+      }
+      PQfreemem(n);
+    }
+    return out;
+  }
+
+  int NotificationFd() const override { return listen_ ? PQsocket(listen_.get()) : -1; }
+
+ private:
+  const DbUrl url_;
+  Conn conn_;
+  Conn listen_;
+  bool listen_checked_ = false;
+  bool in_read_ = false;
+  bool view_ = false;
+  std::string table_;
+  std::string regclass_;
+  std::string payload_prefix_;
+};
+
+// COPY's text form of one cell: NULL as \N; text with its special characters escaped.
+void AppendCopyText(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<DbClient> MakePostgresClient(const DbUrl& url) {
+  return std::make_unique<PostgresClient>(url);
+}
+
+namespace pg {
+
+Result<std::uint64_t> Import(const DbUrl& url, const ParsedTable& table, bool replace) {
+  auto opened = Open(url);
+  if (!opened) return opened.error();
+  PGconn* conn = opened->get();
+  const std::string name = QualifiedName(conn, url);
+  std::vector<std::string> columns;
+  if (table.has_day) columns.push_back(Identifier(conn, std::string(kDayColumn)) + " date");
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    if (table.names[d].present) columns.push_back(Identifier(conn, std::string(kDimensionColumns[d])) + " text");
+  }
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (table.measures[m]) columns.push_back(Identifier(conn, std::string(kMeasures[m].column)) + " double precision");
+  }
+  if (auto e = Exec(conn, "BEGIN", "import", url)) return *e;
+  if (replace) {
+    if (auto e = Exec(conn, fmt::format("DROP TABLE IF EXISTS {}", name), "dropping the old table", url)) return *e;
+  }
+  if (auto e = Exec(conn, fmt::format("CREATE TABLE {} ({})", name, fmt::join(columns, ", ")),
+                    "creating the table (use --replace to replace one that exists)", url)) {
+    return *e;
+  }
+  PgResult started(PQexec(conn, fmt::format("COPY {} FROM STDIN", name).c_str()));
+  if (PQresultStatus(started.get()) != PGRES_COPY_IN) return PgError(conn, "import", url);
+  std::string buffer;
+  for (std::size_t row = 0; row < table.rows; ++row) {
+    bool first = true;
+    auto sep = [&] {
+      if (!first) buffer += '\t';
+      first = false;
+    };
+    if (table.has_day) {
+      sep();
+      if (table.day[row] == kNoDay) buffer += "\\N"; else buffer += FormatDay(table.day[row]);
+    }
+    for (std::size_t d = 0; d < kDimensionCount; ++d) {
+      if (!table.names[d].present) continue;
+      sep();
+      const std::string& text = table.names[d].names[table.names[d].codes[row]];
+      if (text.empty()) buffer += "\\N"; else AppendCopyText(buffer, text);
+    }
+    for (std::size_t m = 0; m < kMeasureCount; ++m) {
+      if (!table.measures[m]) continue;
+      sep();
+      const double v = (*table.measures[m])[row];
+      if (std::isnan(v)) buffer += "\\N"; else fmt::format_to(std::back_inserter(buffer), "{}", v);
+    }
+    buffer += '\n';
+    if (buffer.size() > (1u << 20) || row + 1 == table.rows) {
+      if (PQputCopyData(conn, buffer.data(), static_cast<int>(buffer.size())) != 1) return PgError(conn, "import", url);
+      buffer.clear();
+    }
+  }
+  if (PQputCopyEnd(conn, nullptr) != 1) return PgError(conn, "import", url);
+  PgResult done(PQgetResult(conn));
+  if (PQresultStatus(done.get()) != PGRES_COMMAND_OK) return PgError(conn, "import", url);
+  while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
+  if (auto e = Exec(conn, "COMMIT", "import", url)) return *e;
+  return static_cast<std::uint64_t>(table.rows);
+}
+
+std::optional<Error> SetupNotifications(const DbUrl& url) {
+  auto opened = Open(url);
+  if (!opened) return opened.error();
+  PGconn* conn = opened->get();
+  const std::string name = QualifiedName(conn, url);
+  const std::string sql = fmt::format(
+      "BEGIN;"
+      "CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $keeta$ BEGIN "
+      "PERFORM pg_notify('{channel}', TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME || ':' || TG_OP); "
+      "RETURN NULL; END $keeta$;"
+      "DROP TRIGGER IF EXISTS {trigger} ON {table};"
+      "CREATE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+      "FOR EACH STATEMENT EXECUTE FUNCTION {fn}();"
+      "COMMIT;",
+      fmt::arg("fn", kTriggerName), fmt::arg("channel", kChangeChannel), fmt::arg("trigger", kTriggerName),
+      fmt::arg("table", name));
+  return Exec(conn, sql, "installing the change trigger", url);
+}
+
+}  // namespace pg
+
+}  // namespace keeta::sql

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Private database servers for the SQL tests: never the system services.
+#   db-server.sh start pg|mysql DIR   initialise (once) and start a server in DIR on a free
+#                                     loopback port; writes DIR/url (no table), DIR/port
+#   db-server.sh stop  pg|mysql DIR   stop it (the data stays, so start brings it back)
+#   db-server.sh remove pg|mysql DIR  stop it and delete DIR
+#   db-server.sh fresh pg|mysql DIR   remove, then start: a new, empty server
+# Both servers get a user `keeta` with the password in DIR/password, which the tests use
+# to check that no password ever shows. As root, PostgreSQL runs as `nobody` (initdb and
+# postgres refuse root); MariaDB runs as root with --user=root.
+set -euo pipefail
+
+kind=$1 server=$2 dir=$3
+password=keeta-Secret-9f3
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+as_owner() {  # runs a PostgreSQL tool as the data directory's owner
+  if [[ $(id -u) -eq 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi
+}
+
+start_pg() {
+  mkdir -p "$dir"
+  if [[ ! -f $dir/data/PG_VERSION ]]; then
+    mkdir -p "$dir/data"
+    printf '%s\n' "$password" >"$dir/password"
+    [[ $(id -u) -eq 0 ]] && chown -R nobody:nogroup "$dir"
+    as_owner "$pg_bin/initdb" -D "$dir/data" -U keeta --auth=scram-sha-256 \
+      --pwfile="$dir/password" --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
+  fi
+  local port
+  port=$(cat "$dir/port" 2>/dev/null || free_port)
+  echo "$port" >"$dir/port"
+  as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null
+  echo "postgresql://keeta@127.0.0.1:$port/postgres" >"$dir/url"
+}
+
+stop_pg() {
+  [[ -f $dir/data/postmaster.pid ]] || return 0
+  as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null || true
+}
+
+start_mysql() {
+  mkdir -p "$dir"
+  local fresh=0
+  if [[ ! -d $dir/data/mysql ]]; then
+    fresh=1
+    printf '%s\n' "$password" >"$dir/password"
+    mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
+      --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1
+  fi
+  local port
+  port=$(cat "$dir/port" 2>/dev/null || free_port)
+  echo "$port" >"$dir/port"
+  mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/sock" --port="$port" \
+    --bind-address=127.0.0.1 --user="$(id -un)" --pid-file="$dir/pid" \
+    --log-error="$dir/server.log" --innodb-buffer-pool-size=128M --innodb-log-file-size=64M \
+    --innodb-flush-log-at-trx-commit=0 --skip-log-bin --local-infile=1 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_bin >/dev/null 2>&1 &
+  for _ in $(seq 600); do
+    if mariadb --no-defaults --socket="$dir/sock" -uroot -e 'SELECT 1' >/dev/null 2>&1; then break; fi
+    sleep 0.1
+  done
+  if ((fresh)); then
+    mariadb --no-defaults --socket="$dir/sock" -uroot <<SQL
+CREATE USER 'keeta'@'127.0.0.1' IDENTIFIED BY '$password';
+CREATE USER 'keeta'@'localhost' IDENTIFIED BY '$password';
+CREATE DATABASE keeta CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+GRANT ALL ON keeta.* TO 'keeta'@'127.0.0.1';
+GRANT ALL ON keeta.* TO 'keeta'@'localhost';
+SQL
+  fi
+  echo "mysql://keeta@127.0.0.1:$port/keeta" >"$dir/url"
+}
+
+stop_mysql() {
+  [[ -f $dir/pid ]] || return 0
+  local pid
+  pid=$(cat "$dir/pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$dir/pid"
+}
+
+case "$kind:$server" in
+  start:pg) start_pg ;;
+  stop:pg) stop_pg ;;
+  remove:pg) stop_pg; rm -rf "$dir" ;;
+  fresh:pg) stop_pg; rm -rf "$dir"; start_pg ;;
+  start:mysql) start_mysql ;;
+  stop:mysql) stop_mysql ;;
+  remove:mysql) stop_mysql; rm -rf "$dir" ;;
+  fresh:mysql) stop_mysql; rm -rf "$dir"; start_mysql ;;
+  *) echo "usage: db-server.sh start|stop|remove|fresh pg|mysql DIR" >&2; exit 2 ;;
+esac

@@ -1,0 +1,452 @@
+// Database sources against real servers (tests/tools/db-server.sh: private PostgreSQL and
+// MariaDB instances in the build tree, started by ctest's keeta_db fixture): the same rows
+// give the CSV path's JSON from typed and from all-text tables; filters with hostile names;
+// refreshes by notification, by timer and by key; a database down at start and restarted
+// under a running server; and no password anywhere it could leak.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "child_process.h"
+#include "http_get.h"
+#include "store/sql/db_url.h"
+
+namespace keeta::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+const fs::path kServers = KEETA_DB_DIR;
+const std::string kTool = std::string(KEETA_SOURCE_DIR) + "/tests/tools/db-server.sh";
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+// Runs a command to its end; its exit code and output.
+struct Ran {
+  int code;
+  std::string output;
+};
+Ran Run(std::vector<std::string> args) {
+  Child child(std::move(args));
+  Ran ran;
+  ran.output = child.ReadUntil("\x01never\x01");
+  ran.code = child.Wait();
+  return ran;
+}
+
+// One of the servers: its base URL (no table) and password (also exported for clients).
+struct Server {
+  std::string kind;  // "pg" or "mysql"
+  fs::path dir;
+  std::string url;
+  std::string password;
+
+  std::string Table(std::string_view table, std::string_view extra = "") const {
+    return url + "?table=" + std::string(table) + std::string(extra);
+  }
+  // The URL with the password in it.
+  std::string TableWithPassword(std::string_view table) const {
+    std::string with = url;
+    with.insert(with.find("keeta@") + 5, ":" + password);
+    return with + "?table=" + std::string(table);
+  }
+  // SQL through the server's own command-line client.
+  Ran Sql(const std::string& sql) const {
+    const std::string port = ReadFile(dir / "port");
+    if (kind == "pg") {
+      return Run({"/usr/bin/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+                  "-p", port, "-U", "keeta", "-d", "postgres", "-c", sql});
+    }
+    return Run({"/usr/bin/mariadb", "--no-defaults", "--local-infile=1", "-N", "-B", "-h", "127.0.0.1",
+                "-P", port, "-ukeeta", "keeta", "-e", sql});
+  }
+  void Exec(const std::string& sql) const {
+    const Ran ran = Sql(sql);
+    ASSERT_EQ(ran.code, 0) << sql << "\n" << ran.output;
+  }
+};
+
+std::optional<Server> Shared(const std::string& kind) {
+  const fs::path dir = kServers / kind;
+  if (!fs::exists(dir / "url")) return std::nullopt;
+  Server s{kind, dir, ReadFile(dir / "url"), ReadFile(dir / "password")};
+  ::setenv("PGPASSWORD", s.password.c_str(), 1);
+  ::setenv("MYSQL_PWD", s.password.c_str(), 1);
+  return s;
+}
+
+// A table name unique to this test process.
+std::string UniqueTable(std::string_view stem) {
+  return std::string(stem) + "_" + std::to_string(::getpid());
+}
+
+Ran Keeta(std::vector<std::string> args) {
+  args.insert(args.begin(), KEETA_BINARY);
+  return Run(std::move(args));
+}
+
+// `keeta kpis --format json` for `data` with extra flags; the body without its `data`
+// object (which names the source and its load time, and line numbers in notes).
+Json Kpis(const std::string& data, std::vector<std::string> flags = {}) {
+  std::vector<std::string> args = {"kpis", "--data", data, "--format", "json"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  const Ran ran = Keeta(args);
+  EXPECT_EQ(ran.code, 0) << ran.output;
+  // stderr shares the pipe: the JSON is the line that starts with '{'.
+  std::istringstream lines(ran.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("{")) {
+      Json body = Json::parse(line);
+      body.erase("data");
+      return body;
+    }
+  }
+  ADD_FAILURE() << "no JSON in: " << ran.output;
+  return {};
+}
+
+// Names that would break SQL built from strings, and text that is not ASCII.
+const char* const kTrickyCsv =
+    "day,agent,team_leader,supervisor,total_chats,avg_response_time,csat,active_agents,escalations,"
+    "resolved,pending,avg_chat_duration,sales_conversion,avg_queue_time\n"
+    "2025-01-01,O'Brien,\"50% \"\"Best\"\"\",a_b,10,30.5,0.9,1,1,8,2,5.5,0.1,12\n"
+    "2025-01-01,'; DROP TABLE chats; --,Tala,a_b,7,N/A,0.75,1,0,5,1,4,0.2,9\n"
+    "2025-01-02T10:30:00,أحمد,Tala,سارة,12,25,0.8,0,2,6,6,,0.3,-\n"
+    "2025/01/03,😀 Zed,\"50% \"\"Best\"\"\",a_b,,40,1,1,,,,6.25,0.4,15\n"
+    ",O'Brien,Tala,a_b,3,35,0.6,1,0,1,1,3,0,7\n"
+    "2025-01-04,Ahmed,Tala,سارة,\"1,234\",33.2,junk,1,1,9,3,5,0.15,11\n";
+
+const char* const kFewColumnsCsv =
+    "day,agent,total_chats\n2025-02-01,Ahmed,5\n2025-02-02,Badr,7\n2025-02-02,Ahmed,\n";
+
+class DbSourceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    server_ = Shared(GetParam());
+    ASSERT_TRUE(server_) << "no " << GetParam() << " test server in " << kServers
+                         << ": ctest starts it (fixture keeta_db), or run " << kTool
+                         << " start " << GetParam() << " " << (kServers / GetParam());
+  }
+  void TearDown() override {
+    for (const std::string& t : tables_) server_->Sql("DROP TABLE IF EXISTS " + t);
+    for (const fs::path& f : files_) fs::remove(f);
+  }
+  fs::path Csv(std::string_view name, std::string_view text) {
+    files_.push_back(TempCsv(name, text));
+    return files_.back();
+  }
+  std::string NewTable(std::string_view stem) {
+    tables_.push_back(UniqueTable(stem));
+    return tables_.back();
+  }
+  void Import(const fs::path& csv, const std::string& table) {
+    const Ran ran = Keeta({"import", "--data", csv.string(), "--to", server_->Table(table), "--replace"});
+    ASSERT_EQ(ran.code, 0) << ran.output;
+  }
+  // The CSV file's cells as text columns, untouched by Keeta (the server's own loader).
+  void LoadAsText(const fs::path& csv, const std::string& table, const std::string& header) {
+    std::vector<std::string> columns;
+    std::istringstream names(header);
+    for (std::string n; std::getline(names, n, ',');) columns.push_back(n + " text");
+    std::string create = "CREATE TABLE " + table + " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) create += (i ? ", " : "") + columns[i];
+    server_->Exec(create + ")");
+    if (server_->kind == "pg") {
+      server_->Exec("\\copy " + table + " FROM '" + csv.string() + "' WITH (FORMAT csv, HEADER true)");
+    } else {
+      server_->Exec("LOAD DATA LOCAL INFILE '" + csv.string() + "' INTO TABLE " + table +
+                    " CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' "
+                    "ESCAPED BY '' LINES TERMINATED BY '\\n' IGNORE 1 LINES");
+    }
+  }
+
+  std::optional<Server> server_;
+  std::vector<std::string> tables_;
+  std::vector<fs::path> files_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Servers, DbSourceTest, ::testing::Values("pg", "mysql"));
+
+TEST_P(DbSourceTest, TypedTablesGiveTheCsvPathsJsonForEveryCase) {
+  const fs::path generated = Csv("generated", "");
+  ASSERT_EQ(Keeta({"generate", "--rows", "3000", "--seed", "11", "--out", generated.string()}).code, 0);
+  const std::vector<fs::path> cases = {generated, Csv("tricky", kTrickyCsv), Csv("few", kFewColumnsCsv)};
+  for (const fs::path& csv : cases) {
+    const std::string table = NewTable("typed");
+    Import(csv, table);
+    const std::string url = server_->Table(table);
+    EXPECT_EQ(Kpis(url), Kpis(csv.string())) << csv;
+    for (const std::vector<std::string>& filters :
+         std::vector<std::vector<std::string>>{{"--from-date", "2025-01-02", "--to-date", "2025-03-01"},
+                                               {"--agent", "O'Brien", "--agent", "'; DROP TABLE chats; --"},
+                                               {"--team-leader", "50% \"Best\"", "--supervisor", "a_b"},
+                                               {"--agent", "أحمد", "--agent", "😀 Zed", "--granularity", "week"}}) {
+      EXPECT_EQ(Kpis(url, filters), Kpis(csv.string(), filters)) << csv << " " << filters[1];
+    }
+  }
+}
+
+TEST_P(DbSourceTest, TextTablesFollowTheCellRules) {
+  const fs::path csv = Csv("tricky-text", kTrickyCsv);
+  const std::string table = NewTable("text");
+  LoadAsText(csv, table,
+             "day,agent,team_leader,supervisor,total_chats,avg_response_time,csat,active_agents,"
+             "escalations,resolved,pending,avg_chat_duration,sales_conversion,avg_queue_time");
+  const Json from_db = Kpis(server_->Table(table));
+  EXPECT_EQ(from_db, Kpis(csv.string()));
+  EXPECT_EQ(from_db["rows"], 6);
+}
+
+TEST_P(DbSourceTest, MissingTableAndWrongPasswordAreClearErrorsWithoutThePassword) {
+  Ran ran = Keeta({"kpis", "--data", server_->Table("no_such_table_here")});
+  EXPECT_NE(ran.code, 0);
+  EXPECT_THAT(ran.output, HasSubstr("no_such_table_here"));
+  std::string wrong = server_->url;
+  wrong.insert(wrong.find("keeta@") + 5, ":Wrong-Passw0rd-77");
+  ran = Keeta({"kpis", "--data", wrong + "?table=t"});
+  EXPECT_NE(ran.code, 0);
+  EXPECT_THAT(ran.output, HasSubstr("connection failed"));
+  EXPECT_THAT(ran.output, Not(HasSubstr("Wrong-Passw0rd-77")));
+}
+
+// A running server over `data`; its port once it printed the ready line.
+class Serving {
+ public:
+  explicit Serving(const std::string& data, std::string reload_ms = "100")
+      : child_({KEETA_BINARY, "serve", "--data", data, "--port", "0", "--reload-interval-ms",
+                std::move(reload_ms), "--state", "/nonexistent/keeta-state.db", "--settings", ""}) {
+    output_ = child_.ReadUntil("Keeta dashboard:");
+    port_ = static_cast<unsigned short>(ReadyPort(output_));
+  }
+  unsigned short port() const { return port_; }
+  const std::string& startup_output() const { return output_; }
+  web::Response Get(std::string_view target) const { return HttpGet(port_, target); }
+  Json Api() const {
+    const auto res = Get("/api/v1/kpis");
+    return res.result_int() == 200 ? Json::parse(res.body()) : Json{{"status", res.result_int()}};
+  }
+  // Everything the server printed so far (after SIGTERM: all of it).
+  std::string Stop() {
+    child_.SignalAndWaitAtMost(SIGTERM, std::chrono::seconds(30));
+    return child_.ReadUntil("\x01never\x01");
+  }
+
+ private:
+  Child child_;
+  std::string output_;
+  unsigned short port_ = 0;
+};
+
+// Waits (bounded: a hang guard, not a timing assertion) until `done` holds.
+bool Eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 1500; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+TEST_P(DbSourceTest, ARunningServerSeesNewRowsByItself) {
+  const std::string table = NewTable("fresh");
+  Import(Csv("fresh", kFewColumnsCsv), table);
+  Serving serving(server_->Table(table));
+  ASSERT_NE(serving.port(), 0) << serving.startup_output();
+  EXPECT_EQ(serving.Api()["rows"], 3);
+  server_->Exec("INSERT INTO " + table + " (day, agent, total_chats) VALUES ('2025-02-03', 'Badr', 4)");
+  EXPECT_TRUE(Eventually([&] { return serving.Api()["rows"] == 4; }));
+  server_->Exec("UPDATE " + table + " SET total_chats = 100 WHERE agent = 'Badr'");
+  EXPECT_TRUE(Eventually([&] { return serving.Api()["kpis"][0]["value"] == 205; }));
+  server_->Exec("DELETE FROM " + table + " WHERE agent = 'Ahmed'");
+  EXPECT_TRUE(Eventually([&] { return serving.Api()["rows"] == 2; }));
+}
+
+TEST_P(DbSourceTest, PostgresNotificationsRefreshWithoutLookingOnATimer) {
+  const std::string table = NewTable("notified");
+  Import(Csv("notified", kFewColumnsCsv), table);
+  const Ran setup = Keeta({"db", "setup", "--data", server_->Table(table)});
+  if (server_->kind != "pg") {
+    EXPECT_NE(setup.code, 0);
+    EXPECT_THAT(setup.output, HasSubstr("no change notifications"));
+    return;
+  }
+  ASSERT_EQ(setup.code, 0) << setup.output;
+  Serving serving(server_->Table(table), /*reload_ms=*/"3600000");  // an hour: only a notification can
+  ASSERT_NE(serving.port(), 0) << serving.startup_output();
+  EXPECT_EQ(serving.Api()["rows"], 3);
+  server_->Exec("INSERT INTO " + table + " (day, agent, total_chats) VALUES ('2025-02-03', 'Badr', 4)");
+  EXPECT_TRUE(Eventually([&] { return serving.Api()["rows"] == 4; }));
+  server_->Exec("TRUNCATE " + table);
+  EXPECT_TRUE(Eventually([&] { return serving.Api()["rows"] == 0; }));
+}
+
+TEST_P(DbSourceTest, WithAKeyOnlyNewRowsAreReadAndTheNumbersEqualAFullLoad) {
+  const std::string table = NewTable("keyed");
+  const fs::path csv = Csv("keyed", "");
+  ASSERT_EQ(Keeta({"generate", "--rows", "500", "--seed", "5", "--out", csv.string()}).code, 0);
+  Import(csv, table);
+  server_->Exec("ALTER TABLE " + table +
+                (server_->kind == "pg" ? " ADD COLUMN id bigserial" : " ADD COLUMN id BIGINT AUTO_INCREMENT PRIMARY KEY"));
+  const std::string url = server_->Table(table, "&key=id");
+  Serving serving(url);
+  ASSERT_NE(serving.port(), 0) << serving.startup_output();
+  const int before = serving.Api()["rows"];
+  server_->Exec("INSERT INTO " + table +
+                " (day, agent, team_leader, supervisor, total_chats, csat) VALUES "
+                "('2025-03-01', 'New One', 'Tala', 'Sara', 9, 91.5), ('2025-03-02', 'New Two', 'Tala', 'Sara', 4, NULL)");
+  ASSERT_TRUE(Eventually([&] { return serving.Api()["rows"] == before + 2; }));
+  Json served = serving.Api();
+  served.erase("data");
+  EXPECT_EQ(served, Kpis(url));
+  // A change that is not an addition is read in full.
+  server_->Exec("UPDATE " + table + " SET total_chats = 1000 WHERE agent = 'New One'");
+  ASSERT_TRUE(Eventually([&] {
+    Json now = serving.Api();
+    now.erase("data");
+    return now == Kpis(url);
+  }));
+}
+
+TEST_P(DbSourceTest, NoPasswordInTheServersOutputPagesOrApi) {
+  const std::string table = NewTable("secret");
+  Import(Csv("secret", kFewColumnsCsv), table);
+  ::unsetenv("PGPASSWORD");
+  ::unsetenv("MYSQL_PWD");
+  Serving serving(server_->TableWithPassword(table));
+  Shared(GetParam());  // the environment back for the clients
+  ASSERT_NE(serving.port(), 0) << serving.startup_output();
+  std::string seen;
+  for (const char* target : {"/overall", "/api/v1/kpis", "/api/v1/filters", "/healthz", "/metrics",
+                             "/export/kpis.csv", "/export/report.pdf"}) {
+    const auto res = serving.Get(target);
+    EXPECT_EQ(res.result_int(), 200) << target;
+    seen += res.body();
+  }
+  EXPECT_THAT(seen, HasSubstr("secret"));  // the table's name is shown: it is not a secret
+  EXPECT_THAT(seen + serving.Stop(), Not(HasSubstr(server_->password)));
+}
+
+// A private PostgreSQL instance that this test stops and starts.
+class PrivatePostgres {
+ public:
+  PrivatePostgres() : dir_(fs::temp_directory_path() / ("keeta-pg-" + std::to_string(::getpid()))) {
+    started_ = Run({"/bin/bash", kTool, "start", "pg", dir_.string()}).code == 0;
+  }
+  ~PrivatePostgres() { Run({"/bin/bash", kTool, "remove", "pg", dir_.string()}); }
+  bool started() const { return started_; }
+  Server server() const { return {"pg", dir_, ReadFile(dir_ / "url"), ReadFile(dir_ / "password")}; }
+  bool Stop() { return Run({"/bin/bash", kTool, "stop", "pg", dir_.string()}).code == 0; }
+  bool Start() { return Run({"/bin/bash", kTool, "start", "pg", dir_.string()}).code == 0; }
+
+ private:
+  fs::path dir_;
+  bool started_ = false;
+};
+
+TEST(DbFaults, ADatabaseRestartedUnderARunningServerKeepsTheLastGoodDataThenRecovers) {
+  PrivatePostgres pg;
+  ASSERT_TRUE(pg.started());
+  const Server server = pg.server();
+  ::setenv("PGPASSWORD", server.password.c_str(), 1);
+  const fs::path csv = TempCsv("restart", kFewColumnsCsv);
+  ASSERT_EQ(Keeta({"import", "--data", csv.string(), "--to", server.Table("chats")}).code, 0);
+  Serving serving(server.Table("chats"));
+  ASSERT_NE(serving.port(), 0) << serving.startup_output();
+  EXPECT_EQ(serving.Api()["rows"], 3);
+
+  ASSERT_TRUE(pg.Stop());
+  ASSERT_TRUE(Eventually([&] { return serving.Api()["data"]["stale"] == true; }));
+  const Json stale = serving.Api();
+  EXPECT_EQ(stale["rows"], 3);  // the last good snapshot
+  EXPECT_THAT(stale["data"]["reload_error"].get<std::string>(), HasSubstr("PostgreSQL"));
+  EXPECT_THAT(serving.Get("/healthz").body(), HasSubstr("degraded"));
+
+  ASSERT_TRUE(pg.Start());
+  server.Exec("INSERT INTO chats (day, agent, total_chats) VALUES ('2025-02-05', 'Ahmed', 1)");
+  EXPECT_TRUE(Eventually([&] {
+    const Json now = serving.Api();
+    return now["rows"] == 4 && now["data"]["stale"] == false;
+  }));
+  EXPECT_THAT(serving.Stop(), Not(HasSubstr(server.password)));
+  fs::remove(csv);
+}
+
+TEST(DbFaults, ADatabaseDownAtStartIsA503UntilItComesUp) {
+  PrivatePostgres pg;
+  ASSERT_TRUE(pg.started());
+  const Server server = pg.server();
+  ::setenv("PGPASSWORD", server.password.c_str(), 1);
+  const fs::path csv = TempCsv("down", kFewColumnsCsv);
+  ASSERT_EQ(Keeta({"import", "--data", csv.string(), "--to", server.Table("chats")}).code, 0);
+  ASSERT_TRUE(pg.Stop());
+
+  Serving serving(server.Table("chats"));
+  ASSERT_NE(serving.port(), 0) << serving.startup_output();
+  const auto api = serving.Get("/api/v1/kpis");
+  EXPECT_EQ(api.result_int(), 503);
+  EXPECT_EQ(Json::parse(api.body())["error"]["code"], "no_data");
+  EXPECT_THAT(api.body(), HasSubstr("connection failed"));
+  const auto page = serving.Get("/overall");
+  EXPECT_EQ(page.result_int(), 503);
+  EXPECT_THAT(page.body(), HasSubstr("cannot be read yet"));
+
+  ASSERT_TRUE(pg.Start());
+  EXPECT_TRUE(Eventually([&] { return serving.Api()["rows"] == 3; }));
+  fs::remove(csv);
+}
+
+TEST(DbUrl, ParsesBothSchemesAndNeverShowsThePassword) {
+  auto url = sql::ParseDbUrl("postgresql://amal:p%40ss@db.example:6432/ops?table=support.chats&key=id");
+  ASSERT_TRUE(url) << url.error().message;
+  EXPECT_EQ(url->kind, sql::DbUrl::Kind::kPostgres);
+  EXPECT_EQ(url->user, "amal");
+  EXPECT_EQ(url->password, "p@ss");
+  EXPECT_EQ(url->host, "db.example");
+  EXPECT_EQ(url->port, 6432);
+  EXPECT_EQ(url->database, "ops");
+  EXPECT_EQ(url->schema, "support");
+  EXPECT_EQ(url->table, "chats");
+  EXPECT_EQ(url->key, "id");
+  EXPECT_EQ(url->Redacted(), "postgresql://amal@db.example:6432/ops?table=support.chats&key=id");
+  EXPECT_EQ(sql::WithoutPassword("auth failed for p@ss", *url), "auth failed for ****");
+
+  url = sql::ParseDbUrl("mysql://root@[::1]/keeta?table=chats&mode=snapshot");
+  ASSERT_TRUE(url) << url.error().message;
+  EXPECT_EQ(url->kind, sql::DbUrl::Kind::kMySql);
+  EXPECT_EQ(url->host, "::1");
+  EXPECT_FALSE(url->port);
+  EXPECT_TRUE(sql::ParseDbUrl("postgres://u@h/d?table=t"));
+}
+
+TEST(DbUrl, MistakesAreClearErrorsWithoutThePassword) {
+  for (const char* text : {"postgresql://u:Pw-123456@h/d", "postgresql://u:Pw-123456@h/d?table=a;b",
+                           "postgresql://u:Pw-123456@h:99999/d?table=t", "mysql://u:Pw-123456@h/d?table=t&mode=x",
+                           "mysql://u:Pw-123456@h/d?table=t&colour=red", "mysql://u:Pw-123456@h?table=t",
+                           "postgresql://u:Pw-123456@h/d?table=t&key=id;drop"}) {
+    const auto url = sql::ParseDbUrl(text);
+    ASSERT_FALSE(url) << text;
+    EXPECT_EQ(url.error().param, "data");
+    EXPECT_THAT(url.error().message, Not(HasSubstr("Pw-123456"))) << text;
+  }
+}
+
+}  // namespace
+}  // namespace keeta::test
