@@ -7,7 +7,8 @@
 #   db-server.sh fresh pg|mysql DIR   remove, then start: a new, empty server
 # Both servers get a user `keeta` with the password in DIR/password, which the tests use
 # to check that no password ever shows. As root, PostgreSQL runs as `nobody` (initdb and
-# postgres refuse root); MariaDB runs as root with --user=root.
+# postgres refuse root); MariaDB runs as root with --user=root. The servers keep none of
+# this script's output descriptors, so a caller reading them sees the end at once.
 set -euo pipefail
 
 kind=$1 server=$2 dir=$3
@@ -36,13 +37,13 @@ start_pg() {
   echo "$port" >"$dir/port"
   as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    start >/dev/null
+    start >"$dir/pg_ctl.log" 2>&1 </dev/null
   echo "postgresql://keeta@127.0.0.1:$port/postgres" >"$dir/url"
 }
 
 stop_pg() {
   [[ -f $dir/data/postmaster.pid ]] || return 0
-  as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null || true
+  as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >>"$dir/pg_ctl.log" 2>&1 </dev/null || true
 }
 
 start_mysql() {
@@ -61,7 +62,7 @@ start_mysql() {
     --bind-address=127.0.0.1 --user="$(id -un)" --pid-file="$dir/pid" \
     --log-error="$dir/server.log" --innodb-buffer-pool-size=128M --innodb-log-file-size=64M \
     --innodb-flush-log-at-trx-commit=0 --skip-log-bin --local-infile=1 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_bin >/dev/null 2>&1 &
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_bin >/dev/null 2>&1 </dev/null &
   for _ in $(seq 600); do
     if mariadb --no-defaults --socket="$dir/sock" -uroot -e 'SELECT 1' >/dev/null 2>&1; then break; fi
     sleep 0.1

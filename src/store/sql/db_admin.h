@@ -14,7 +14,8 @@
 namespace keeta::sql {
 
 // Creates the URL's table with the table's known columns (day as a date, names as text,
-// measures as double precision; absent columns left out) and fills it, in one transaction.
+// measures as double precision; absent columns left out) and fills it (PostgreSQL: in one
+// transaction; MySQL's CREATE and DROP commit by themselves).
 // An existing table is an Error unless `replace` (then it is dropped first). PostgreSQL
 // fills it with COPY, MySQL with LOAD DATA LOCAL INFILE (the server must allow
 // local_infile, MariaDB's default). Returns the rows written.
