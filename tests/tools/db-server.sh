@@ -23,27 +23,48 @@ as_owner() {  # runs a PostgreSQL tool as the data directory's owner
   if [[ $(id -u) -eq 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi
 }
 
+# PostgreSQL's files live in a folder of their own under /tmp: as root the server runs as
+# `nobody`, who may not be able to enter DIR (a clone under /root, say).
+pg_home() {
+  if [[ ! -f $dir/pg_home ]]; then
+    mkdir -p "$dir"
+    mktemp -d /tmp/keeta-pg.XXXXXX >"$dir/pg_home"
+  fi
+  cat "$dir/pg_home"
+}
+
 start_pg() {
   mkdir -p "$dir"
-  if [[ ! -f $dir/data/PG_VERSION ]]; then
-    mkdir -p "$dir/data"
+  local home
+  home=$(pg_home)
+  if [[ ! -f $home/data/PG_VERSION ]]; then
     printf '%s\n' "$password" >"$dir/password"
-    [[ $(id -u) -eq 0 ]] && chown -R nobody:nogroup "$dir"
-    as_owner "$pg_bin/initdb" -D "$dir/data" -U keeta --auth=scram-sha-256 \
-      --pwfile="$dir/password" --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
+    cp "$dir/password" "$home/password"
+    [[ $(id -u) -eq 0 ]] && chown -R nobody:nogroup "$home"
+    as_owner "$pg_bin/initdb" -D "$home/data" -U keeta --auth=scram-sha-256 \
+      --pwfile="$home/password" --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
   fi
   local port
   port=$(cat "$dir/port" 2>/dev/null || free_port)
   echo "$port" >"$dir/port"
-  as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  as_owner "$pg_bin/pg_ctl" -D "$home/data" -l "$home/server.log" -w -t 60 \
+    -o "-p $port -k $home -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >"$dir/pg_ctl.log" 2>&1 </dev/null
   echo "postgresql://keeta@127.0.0.1:$port/postgres" >"$dir/url"
 }
 
 stop_pg() {
-  [[ -f $dir/data/postmaster.pid ]] || return 0
-  as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >>"$dir/pg_ctl.log" 2>&1 </dev/null || true
+  [[ -f $dir/pg_home ]] || return 0
+  local home
+  home=$(cat "$dir/pg_home")
+  [[ -f $home/data/postmaster.pid ]] || return 0
+  as_owner "$pg_bin/pg_ctl" -D "$home/data" -m fast -w -t 60 stop >>"$dir/pg_ctl.log" 2>&1 </dev/null || true
+}
+
+remove_pg() {
+  stop_pg
+  if [[ -f $dir/pg_home ]]; then rm -rf "$(cat "$dir/pg_home")"; fi
+  rm -rf "$dir"
 }
 
 start_mysql() {
@@ -91,8 +112,8 @@ stop_mysql() {
 case "$kind:$server" in
   start:pg) start_pg ;;
   stop:pg) stop_pg ;;
-  remove:pg) stop_pg; rm -rf "$dir" ;;
-  fresh:pg) stop_pg; rm -rf "$dir"; start_pg ;;
+  remove:pg) remove_pg ;;
+  fresh:pg) remove_pg; start_pg ;;
   start:mysql) start_mysql ;;
   stop:mysql) stop_mysql ;;
   remove:mysql) stop_mysql; rm -rf "$dir" ;;
