@@ -344,11 +344,18 @@ TEST_P(DbSourceTest, NoPasswordInTheServersOutputPagesOrApi) {
   EXPECT_THAT(seen + serving.Stop(), Not(HasSubstr(server_->password)));
 }
 
-// A private PostgreSQL instance that this test stops and starts.
+// A private PostgreSQL instance that this test stops and starts, holding a table `chats`
+// imported from kFewColumnsCsv (3 rows).
 class PrivatePostgres {
  public:
   PrivatePostgres() : dir_(fs::temp_directory_path() / ("keeta-pg-" + std::to_string(::getpid()))) {
     started_ = Run({"/bin/bash", kTool, "start", "pg", dir_.string()}).code == 0;
+    if (!started_) return;
+    const Server s = server();
+    ::setenv("PGPASSWORD", s.password.c_str(), 1);
+    const fs::path csv = TempCsv("private-pg", kFewColumnsCsv);
+    started_ = Keeta({"import", "--data", csv.string(), "--to", s.Table("chats")}).code == 0;
+    fs::remove(csv);
   }
   ~PrivatePostgres() { Run({"/bin/bash", kTool, "remove", "pg", dir_.string()}); }
   bool started() const { return started_; }
@@ -365,9 +372,6 @@ TEST(DbFaults, ADatabaseRestartedUnderARunningServerKeepsTheLastGoodDataThenReco
   PrivatePostgres pg;
   ASSERT_TRUE(pg.started());
   const Server server = pg.server();
-  ::setenv("PGPASSWORD", server.password.c_str(), 1);
-  const fs::path csv = TempCsv("restart", kFewColumnsCsv);
-  ASSERT_EQ(Keeta({"import", "--data", csv.string(), "--to", server.Table("chats")}).code, 0);
   Serving serving(server.Table("chats"));
   ASSERT_NE(serving.port(), 0) << serving.startup_output();
   EXPECT_EQ(serving.Api()["rows"], 3);
@@ -386,16 +390,12 @@ TEST(DbFaults, ADatabaseRestartedUnderARunningServerKeepsTheLastGoodDataThenReco
     return now["rows"] == 4 && now["data"]["stale"] == false;
   }));
   EXPECT_THAT(serving.Stop(), Not(HasSubstr(server.password)));
-  fs::remove(csv);
 }
 
 TEST(DbFaults, ADatabaseDownAtStartIsA503UntilItComesUp) {
   PrivatePostgres pg;
   ASSERT_TRUE(pg.started());
   const Server server = pg.server();
-  ::setenv("PGPASSWORD", server.password.c_str(), 1);
-  const fs::path csv = TempCsv("down", kFewColumnsCsv);
-  ASSERT_EQ(Keeta({"import", "--data", csv.string(), "--to", server.Table("chats")}).code, 0);
   ASSERT_TRUE(pg.Stop());
 
   Serving serving(server.Table("chats"));
@@ -410,8 +410,7 @@ TEST(DbFaults, ADatabaseDownAtStartIsA503UntilItComesUp) {
 
   ASSERT_TRUE(pg.Start());
   EXPECT_TRUE(Eventually([&] { return serving.Api()["rows"] == 3; }));
-  fs::remove(csv);
-}
+  }
 
 TEST(DbUrl, ParsesBothSchemesAndNeverShowsThePassword) {
   auto url = sql::ParseDbUrl("postgresql://amal:p%40ss@db.example:6432/ops?table=support.chats&key=id");

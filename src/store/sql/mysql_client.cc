@@ -15,6 +15,7 @@
 #include "core/schema.h"
 #include "store/sql/db_admin.h"
 #include "store/sql/db_client.h"
+#include "store/sql/import_text.h"
 
 namespace keeta::sql {
 
@@ -206,19 +207,6 @@ class MySqlClient final : public DbClient {
   Mysql m_;
 };
 
-// LOAD DATA's text form: tab-separated, \N for NULL, backslash escapes.
-void AppendLoadText(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\0': out += "\\0"; break;
-      default: out += c;
-    }
-  }
-}
-
 // The bytes LOAD DATA LOCAL INFILE reads, served from memory by the infile callbacks.
 struct InfileData {
   const std::string* bytes;
@@ -254,16 +242,12 @@ Result<std::uint64_t> Import(const DbUrl& url, const ParsedTable& table, bool re
   MYSQL* m = opened->get();
   const std::string name = QualifiedName(url);
   std::vector<std::string> columns, names;
-  auto add = [&](std::string_view column, std::string_view type) {
-    columns.push_back(fmt::format("{} {}", Identifier(column), type));
-    names.push_back(Identifier(column));
-  };
-  if (table.has_day) add(kDayColumn, "DATE");
-  for (std::size_t d = 0; d < kDimensionCount; ++d) {
-    if (table.names[d].present) add(kDimensionColumns[d], "VARCHAR(255)");
-  }
-  for (std::size_t m2 = 0; m2 < kMeasureCount; ++m2) {
-    if (table.measures[m2]) add(kMeasures[m2].column, "DOUBLE");
+  for (const ImportColumn& c : ImportColumns(table)) {
+    const char* type = c.kind == ImportColumn::Kind::kDate   ? "DATE"
+                       : c.kind == ImportColumn::Kind::kText ? "VARCHAR(255)"
+                                                             : "DOUBLE";
+    columns.push_back(fmt::format("{} {}", Identifier(c.name), type));
+    names.push_back(Identifier(c.name));
   }
   if (replace) {
     if (auto e = Exec(m, fmt::format("DROP TABLE IF EXISTS {}", name), "dropping the old table", url)) return *e;
@@ -274,30 +258,7 @@ Result<std::uint64_t> Import(const DbUrl& url, const ParsedTable& table, bool re
     return *e;
   }
   std::string bytes;
-  for (std::size_t row = 0; row < table.rows; ++row) {
-    bool first = true;
-    auto sep = [&] {
-      if (!first) bytes += '\t';
-      first = false;
-    };
-    if (table.has_day) {
-      sep();
-      if (table.day[row] == kNoDay) bytes += "\\N"; else bytes += FormatDay(table.day[row]);
-    }
-    for (std::size_t d = 0; d < kDimensionCount; ++d) {
-      if (!table.names[d].present) continue;
-      sep();
-      const std::string& text = table.names[d].names[table.names[d].codes[row]];
-      if (text.empty()) bytes += "\\N"; else AppendLoadText(bytes, text);
-    }
-    for (std::size_t k = 0; k < kMeasureCount; ++k) {
-      if (!table.measures[k]) continue;
-      sep();
-      const double v = (*table.measures[k])[row];
-      if (std::isnan(v)) bytes += "\\N"; else fmt::format_to(std::back_inserter(bytes), "{}", v);
-    }
-    bytes += '\n';
-  }
+  for (std::size_t row = 0; row < table.rows; ++row) AppendRowText(table, row, bytes);
   InfileData data{&bytes};
   mysql_set_local_infile_handler(m, InfileInit, InfileRead, InfileEnd, InfileError, &data);
   const std::string load = fmt::format(

@@ -2,6 +2,7 @@
 // notifications with LISTEN, imports with COPY ... FROM STDIN.
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "core/schema.h"
 #include "store/sql/db_admin.h"
 #include "store/sql/db_client.h"
+#include "store/sql/import_text.h"
 
 namespace keeta::sql {
 
@@ -351,19 +353,6 @@ class PostgresClient final : public DbClient {
   std::string payload_prefix_;
 };
 
-// COPY's text form of one cell: NULL as \N; text with its special characters escaped.
-void AppendCopyText(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
-}
-
 }  // namespace
 
 std::unique_ptr<DbClient> MakePostgresClient(const DbUrl& url) {
@@ -378,12 +367,11 @@ Result<std::uint64_t> Import(const DbUrl& url, const ParsedTable& table, bool re
   PGconn* conn = opened->get();
   const std::string name = QualifiedName(conn, url);
   std::vector<std::string> columns;
-  if (table.has_day) columns.push_back(Identifier(conn, std::string(kDayColumn)) + " date");
-  for (std::size_t d = 0; d < kDimensionCount; ++d) {
-    if (table.names[d].present) columns.push_back(Identifier(conn, std::string(kDimensionColumns[d])) + " text");
-  }
-  for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    if (table.measures[m]) columns.push_back(Identifier(conn, std::string(kMeasures[m].column)) + " double precision");
+  for (const ImportColumn& c : ImportColumns(table)) {
+    const char* type = c.kind == ImportColumn::Kind::kDate   ? "date"
+                       : c.kind == ImportColumn::Kind::kText ? "text"
+                                                             : "double precision";
+    columns.push_back(fmt::format("{} {}", Identifier(conn, std::string(c.name)), type));
   }
   if (auto e = Exec(conn, "BEGIN", "import", url)) return *e;
   if (replace) {
@@ -397,28 +385,7 @@ Result<std::uint64_t> Import(const DbUrl& url, const ParsedTable& table, bool re
   if (PQresultStatus(started.get()) != PGRES_COPY_IN) return PgError(conn, "import", url);
   std::string buffer;
   for (std::size_t row = 0; row < table.rows; ++row) {
-    bool first = true;
-    auto sep = [&] {
-      if (!first) buffer += '\t';
-      first = false;
-    };
-    if (table.has_day) {
-      sep();
-      if (table.day[row] == kNoDay) buffer += "\\N"; else buffer += FormatDay(table.day[row]);
-    }
-    for (std::size_t d = 0; d < kDimensionCount; ++d) {
-      if (!table.names[d].present) continue;
-      sep();
-      const std::string& text = table.names[d].names[table.names[d].codes[row]];
-      if (text.empty()) buffer += "\\N"; else AppendCopyText(buffer, text);
-    }
-    for (std::size_t m = 0; m < kMeasureCount; ++m) {
-      if (!table.measures[m]) continue;
-      sep();
-      const double v = (*table.measures[m])[row];
-      if (std::isnan(v)) buffer += "\\N"; else fmt::format_to(std::back_inserter(buffer), "{}", v);
-    }
-    buffer += '\n';
+    AppendRowText(table, row, buffer);
     if (buffer.size() > (1u << 20) || row + 1 == table.rows) {
       if (PQputCopyData(conn, buffer.data(), static_cast<int>(buffer.size())) != 1) return PgError(conn, "import", url);
       buffer.clear();
