@@ -45,9 +45,9 @@ median() {
   for _ in $(seq "$runs"); do
     local start end
     start=$(date +%s.%N)
-    "$@" >/dev/null
+    "$@" >/dev/null 2>&1
     end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc)")
+    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')")
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'
 }
@@ -65,9 +65,9 @@ copy_s=$(median "${psql_[@]}" -c "\\copy (SELECT * FROM chats) TO '/dev/null'")
 my_s=$(median "$keeta" kpis --data "$my?table=chats" --format json)
 select_s=$(median "${mariadb_[@]}" -e "SELECT * FROM chats")
 printf '  %-44s %8s s\n' "keeta kpis, CSV file" "$csv_s"
-printf '  %-44s %8s s   (%.2fx the anchor)\n' "keeta kpis, PostgreSQL" "$pg_s" "$(echo "$pg_s / $copy_s" | bc -l)"
+printf '  %-44s %8s s   (%.2fx the anchor)\n' "keeta kpis, PostgreSQL" "$pg_s" "$(awk -v a="$pg_s" -v b="$copy_s" 'BEGIN {print a / b}')"
 printf '  %-44s %8s s\n' "anchor: psql \\copy (SELECT *) TO /dev/null" "$copy_s"
-printf '  %-44s %8s s   (%.2fx the anchor)\n' "keeta kpis, MariaDB" "$my_s" "$(echo "$my_s / $select_s" | bc -l)"
+printf '  %-44s %8s s   (%.2fx the anchor)\n' "keeta kpis, MariaDB" "$my_s" "$(awk -v a="$my_s" -v b="$select_s" 'BEGIN {print a / b}')"
 printf '  %-44s %8s s\n' "anchor: mariadb -e 'SELECT *' > /dev/null" "$select_s"
 
 group_by="SELECT day, sum(total_chats), avg(avg_response_time), avg(csat),
@@ -80,7 +80,7 @@ printf '  %-44s %8s s\n' "plain per-day GROUP BY in PostgreSQL (psql)" "$gb_s"
 
 # Refresh: a running server, 1,000 rows inserted in one statement; seconds from the
 # INSERT returning to /api/v1/kpis counting them (the trigger makes the change seen at once).
-"${psql_[@]}" -c "ALTER TABLE chats ADD COLUMN id bigserial" >/dev/null
+"${psql_[@]}" -c "ALTER TABLE chats ADD COLUMN id bigserial PRIMARY KEY" >/dev/null
 "$keeta" db setup --data "$pg?table=chats" >/dev/null
 refresh() {
   local url=$1 log port

@@ -11,7 +11,7 @@
 # this script's output descriptors, so a caller reading them sees the end at once.
 set -euo pipefail
 
-kind=$1 server=$2 dir=$3
+kind=$1 server=$2 dir=$(realpath -m "$3")
 password=keeta-Secret-9f3
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 

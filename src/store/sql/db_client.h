@@ -49,8 +49,9 @@ class DbClient {
   // The table's column names, in order; and an estimate of its rows (for reserving).
   virtual Result<std::vector<std::string>> Columns() = 0;
   virtual std::uint64_t EstimateRows() = 0;
-  // Rows and the largest key (key mode) as seen by the current read.
-  virtual Result<TableState> State() = 0;
+  // The largest key (key mode), and the row count when `count_rows` (a scan), as seen by
+  // the current read.
+  virtual Result<TableState> State(bool count_rows) = 0;
   // Streams the rows in `range` (key mode) or all rows, in the table's order.
   virtual std::optional<Error> ReadRows(const KeyRange& range, const RowSink& sink) = 0;
 

@@ -103,27 +103,39 @@ class DbSnapshotSource final : public DataSource {
  private:
   // One consistent read: the new rows only when that is safe, else the whole table.
   Result<std::shared_ptr<const Dataset>> Read() {
-    auto token = client_->ChangeToken();
-    if (!token) return token.error();
-    auto state = client_->State();
-    if (!state) return state.error();
-    // Only new rows when the rows up to the last key are as they were (a notification said
-    // only inserts, or their change token over those rows is the one the last read saw).
+    // With notifications nothing is compared between looks, so no change token is read;
+    // without them each look compares the token, and key mode also the row count.
+    const bool listening = client_->Listening();
+    std::string token;
+    if (!listening) {
+      auto read_token = client_->ChangeToken();
+      if (!read_token) return read_token.error();
+      token = std::move(*read_token);
+    }
+    TableState state;
+    if (!url_.key.empty()) {
+      auto read_state = client_->State(/*count_rows=*/!listening);
+      if (!read_state) return read_state.error();
+      state = *read_state;
+    }
+    // Only new rows when the rows up to the last key are as they were: a notification said
+    // only inserts, or their change token is the one the last read saw and the count grew
+    // by exactly the rows read.
     bool append = builder_ != nullptr && !url_.key.empty() && only_inserts_ && last_.max_key &&
-                  state->max_key && *state->max_key > *last_.max_key && state->rows > last_.rows;
-    if (append && !notified_) {
+                  state.max_key && *state.max_key > *last_.max_key;
+    const bool trust_notification = listening && notified_;
+    if (append && !trust_notification) {
       auto old_rows = client_->ChangeToken(last_.max_key);
       if (!old_rows) return old_rows.error();
-      append = *old_rows == base_token_;
+      append = !base_token_.empty() && *old_rows == base_token_;
     }
     bool appended = false;
     if (append) {
       RowBuffer rows;
-      auto read = client_->ReadRows({last_.max_key, state->max_key},
+      auto read = client_->ReadRows({last_.max_key, state.max_key},
                                     [&rows](const std::vector<std::string_view>& cells) { rows.Add(cells); });
       if (read) return *read;
-      // Only additions: what was there is unchanged in count, so the new rows are the change.
-      if (last_.rows + rows.rows() == state->rows) {
+      if (trust_notification || last_.rows + rows.rows() == state.rows) {
         rows.ForEach([this](const std::vector<std::string_view>& cells) { AddRow(cells); });
         appended = true;
       }
@@ -156,13 +168,13 @@ class DbSnapshotSource final : public DataSource {
       builder_.reset();
       return table.error();
     }
-    if (!url_.key.empty()) {
-      auto base = client_->ChangeToken(state->max_key);
+    if (!url_.key.empty() && !listening) {
+      auto base = client_->ChangeToken(state.max_key);
       if (!base) return base.error();
       base_token_ = std::move(*base);
     }
-    token_ = std::move(*token);
-    last_ = *state;
+    token_ = std::move(token);
+    last_ = state;
     last_.rows = table->table.rows;
     table->report.source = label_;
     table->report.loaded_at = UtcNowIso8601();

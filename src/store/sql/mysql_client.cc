@@ -120,11 +120,11 @@ class MySqlClient final : public DbClient {
 
   std::uint64_t EstimateRows() override { return 0; }
 
-  Result<TableState> State() override {
+  Result<TableState> State(bool count_rows) override {
     if (auto e = Connect()) return *e;
-    const std::string sql = url_.key.empty()
-        ? fmt::format("SELECT COUNT(*), NULL FROM {}", table_)
-        : fmt::format("SELECT COUNT(*), MAX({}) FROM {}", Identifier(url_.key), table_);
+    const std::string sql = fmt::format("SELECT {}, {} FROM {}", count_rows ? "COUNT(*)" : "0",
+                                        url_.key.empty() ? std::string("NULL") : fmt::format("MAX({})", Identifier(url_.key)),
+                                        table_);
     if (mysql_real_query(m_.get(), sql.data(), sql.size()) != 0) return MyError(m_.get(), "counting rows", url_);
     MysqlResult r(mysql_store_result(m_.get()));
     MYSQL_ROW row = r ? mysql_fetch_row(r.get()) : nullptr;
@@ -190,7 +190,7 @@ class MySqlClient final : public DbClient {
     }
     if (!upto && row[1] == nullptr) {  // a view: no checksum
       r.reset();
-      auto state = State();
+      auto state = State(/*count_rows=*/true);
       if (!state) return state.error();
       token += std::to_string(state->rows);
     }

@@ -242,11 +242,12 @@ class PostgresClient final : public DbClient {
     return v && *v > 0 ? static_cast<std::uint64_t>(*v) : 0;
   }
 
-  Result<TableState> State() override {
+  Result<TableState> State(bool count_rows) override {
     if (auto e = Connect()) return *e;
-    const std::string sql = url_.key.empty()
-        ? fmt::format("SELECT count(*), NULL FROM {}", table_)
-        : fmt::format("SELECT count(*), max({})::bigint FROM {}", Identifier(conn_.get(), url_.key), table_);
+    const std::string sql = fmt::format(
+        "SELECT {}, {} FROM {}", count_rows ? "count(*)" : "0",
+        url_.key.empty() ? std::string("NULL") : fmt::format("max({})::bigint", Identifier(conn_.get(), url_.key)),
+        table_);
     auto r = Query(conn_.get(), sql, {}, "counting rows", url_);
     if (!r) return r.error();
     TableState state;
