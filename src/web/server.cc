@@ -1157,7 +1157,9 @@ int Serve(const ServerOptions& options) {
   const auto load_started = std::chrono::steady_clock::now();
   auto initial = source->Load();
   load_seconds.Set(std::chrono::duration<double>(std::chrono::steady_clock::now() - load_started).count());
-  if (!initial && !database) {
+  // A database that cannot be read yet is retried in the background, unless reloading is
+  // off (--reload-interval-ms 0): then, as for a file, there is nothing to serve.
+  if (!initial && (!database || options.reload_interval.count() == 0)) {
     std::fprintf(stderr, "keeta: cannot load %s: %s\n",
                  SanitizedForLog(source->Describe()).c_str(),
                  SanitizedForLog(initial.error().message).c_str());
@@ -1172,8 +1174,8 @@ int Serve(const ServerOptions& options) {
     }
     settings = std::move(*opened);
   }
-  // A database that cannot be read yet is retried in the background: the page and the
-  // API answer 503 with the reason until the first snapshot arrives.
+  // Until a database's first snapshot arrives, the page and the API answer 503 with the
+  // reason.
   auto holder = std::make_shared<DatasetHolder>(initial ? std::move(*initial) : nullptr);
   if (!initial) holder->RecordError(initial.error().message);
   const std::shared_ptr<auth::Authenticator> authenticator = access->auth;

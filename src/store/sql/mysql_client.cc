@@ -50,8 +50,11 @@ std::string QualifiedName(const DbUrl& url) {
 Result<Mysql> Open(const DbUrl& url, bool local_infile = false) {
   Mysql m(mysql_init(nullptr));
   if (!m) return Error{"MySQL: out of memory", "data"};
-  const unsigned timeout = 10;
-  mysql_options(m.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  // A ceiling on connecting and on any one answer, so a stuck server cannot hold the
+  // loader forever (as PostgreSQL's statement_timeout).
+  const unsigned connect_timeout = 10, read_timeout = 300;
+  mysql_options(m.get(), MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  mysql_options(m.get(), MYSQL_OPT_READ_TIMEOUT, &read_timeout);
   mysql_options(m.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
   const unsigned infile = local_infile ? 1 : 0;
   mysql_options(m.get(), MYSQL_OPT_LOCAL_INFILE, &infile);
