@@ -10,10 +10,11 @@
 # postgres refuse root); MariaDB runs as root with --user=root. The servers keep none of
 # this script's output descriptors, so a caller reading them sees the end at once.
 set -euo pipefail
+trap 'echo "db-server.sh: failed at line $LINENO: $BASH_COMMAND" >&2; for f in "${dir:-.}"/*.log; do [[ -f $f ]] && tail -5 "$f" >&2; done' ERR
 
 kind=$1 server=$2 dir=$(realpath -m "$3")
 password=keeta-Secret-9f3
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -34,6 +35,7 @@ pg_home() {
 }
 
 start_pg() {
+  [[ -n $pg_bin ]] || { echo "db-server.sh: no PostgreSQL server (/usr/lib/postgresql/*/bin): run scripts/install-deps.sh" >&2; exit 1; }
   mkdir -p "$dir"
   local home
   home=$(pg_home)
