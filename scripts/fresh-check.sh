@@ -35,6 +35,7 @@ if ! command -v debootstrap >/dev/null; then
 fi
 commit=$(git -C "$repo" rev-parse --verify "$rev^{commit}")
 root=${root:-$(mktemp -d /var/tmp/keeta-fresh.XXXXXX)}
+chmod 755 "$root"  # a root directory as on any machine: mktemp's 0700 locks out every other user
 log=$root.log
 mirror=http://deb.debian.org/debian
 
