@@ -318,10 +318,12 @@ void Handler::Impl::Route(const Request& req, const RequestContext& ctx,
     // Never touches the dataset (the transport answers it on an I/O thread). Still 200
     // when the last reload failed, since the last good data is being served; the body says
     // so for whoever watches it.
+    // (Get() only copies a pointer: no dataset work.) With nothing loaded yet (a database
+    // down at start) there is no last good data to speak of.
     const std::optional<std::string> reload_error = data->last_error();
+    const char* serving = data->Get() ? "serving the last good data" : "no data loaded yet";
     SetBody(res, http::status::ok, kTextType,
-            reload_error ? "degraded: serving the last good data; reload failed: " +
-                               *reload_error + "\n"
+            reload_error ? fmt::format("degraded: {}; reload failed: {}\n", serving, *reload_error)
                          : std::string("ok"));
     res.set(http::field::cache_control, "no-store");
     return;

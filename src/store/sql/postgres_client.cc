@@ -32,9 +32,16 @@ using PgResult = std::unique_ptr<PGresult, ResultCloser>;
 std::string Trimmed(const char* message) {
   std::string text = message == nullptr ? "" : message;
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  for (char& c : text) {
-    if (c == '\n') c = ' ';
+  // libpq writes multi-line messages (a second line indented with a tab): one line here.
+  std::string line;
+  for (const char c : text) {
+    if (c == '\n' || c == '\t') {
+      if (!line.empty() && line.back() != ' ') line += ' ';
+    } else {
+      line += c;
+    }
   }
+  text = std::move(line);
   return text;
 }
 
