@@ -108,6 +108,10 @@ int main(int argc, char** argv) {
                     "Sign in the account this header names (from --trusted-proxy only)");
   serve->add_option("--trusted-proxy", serve_opts.trusted_proxies,
                     "Address range (CIDR) of a proxy whose header is believed (repeatable)");
+  serve->add_option("--tls-cert", serve_opts.tls_cert, "TLS certificate chain (PEM); with --tls-key")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", serve_opts.tls_key, "TLS private key (PEM); with --tls-cert")
+      ->check(CLI::ExistingFile);
   serve->add_option("--data-label", serve_opts.data_label,
                     "How the page and the API name the data (default: the file's base name)");
   serve->add_option("--allowed-host", serve_opts.allowed_hosts,

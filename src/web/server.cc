@@ -22,10 +22,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -167,6 +170,10 @@ class ServerCore {
                                       : std::max(1u, std::thread::hardware_concurrency())),
         acceptor_(net::make_strand(ioc_)),
         grace_timer_(acceptor_.get_executor()) {}
+
+  // --tls-cert/--tls-key: every connection speaks TLS (an Error when they cannot be read).
+  Result<bool> LoadTls();
+  net::ssl::context* tls() { return tls_ ? &*tls_ : nullptr; }
   // After a hard stop the io_context destroys leftover sessions as it goes; they must not
   // post to the (already destroyed) acceptor strand then.
   ~ServerCore() {
@@ -243,31 +250,54 @@ class ServerCore {
   tcp::acceptor acceptor_;      // on a strand, with grace_timer_ and CheckDrained
   net::steady_timer grace_timer_;
   net::steady_timer retry_timer_{acceptor_.get_executor()};
+  std::optional<net::ssl::context> tls_;  // set once before Run; read-only afterwards
   int spare_fd_ = -1;  // given up to accept (and refuse) a client when out of descriptors
   unsigned short port_ = 0;
   std::vector<std::thread> threads_;
   std::mutex join_mu_;
 };
 
+// The byte streams a connection runs over: plain TCP, or TLS over it (--tls-cert).
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+template <class Stream>
+inline constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+template <class Stream>
+class LiveSession;
+
 // One connection: read a request, answer it, repeat while keep-alive. All its handlers run
 // on its strand, so its members need no locks; the request handler runs on a worker
 // thread while no I/O is outstanding on the session.
-class Session final : public Connection, public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket&& socket, ServerCore& server, ServerCore::Slot slot,
-          net::ip::address peer)
-      : stream_(std::move(socket)),
+  // `args`: the socket, and for TLS the server's SSL context.
+  template <class... StreamArgs>
+  Session(ServerCore& server, ServerCore::Slot slot, net::ip::address peer, StreamArgs&&... args)
+      : stream_(std::forward<StreamArgs>(args)...),
         server_(server),
         slot_(std::move(slot)),
         buffer_(server.options().limits.read_buffer_bytes) {
     context_.peer = std::move(peer);
+    context_.tls = kIsTls<Stream>;
   }
   ~Session() override { server_.Unregister(this); }
 
   void Start() {
-    server_.Register(this, weak_from_this());
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::NextRequest, shared_from_this()));
+    server_.Register(this, this->weak_from_this());
+    if constexpr (kIsTls<Stream>) {
+      // The handshake is bounded like a request: a client that stalls in it is dropped.
+      Lowest().expires_after(server_.options().read_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->Close();
+                                self->NextRequest();
+                              });
+    } else {
+      net::dispatch(stream_.get_executor(),
+                    beast::bind_front_handler(&Session::NextRequest, this->shared_from_this()));
+    }
   }
 
   // From Server::Stop. Shutting down the receive side ends the connection without losing
@@ -275,13 +305,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // stream; a request in progress finishes.
   void Shutdown() override {
     net::dispatch(stream_.get_executor(),
-                  [self = shared_from_this()] { self->ShutdownReceive(); });
+                  [self = this->shared_from_this()] { self->ShutdownReceive(); });
   }
 
  private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
   void ShutdownReceive() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_receive, ignored);
+    Lowest().socket().shutdown(tcp::socket::shutdown_receive, ignored);
   }
 
   void NextRequest() {
@@ -293,14 +325,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     // Waiting for a keep-alive request is bounded by the idle timeout; once its first bytes
     // arrive (or for a new connection) the read timeout applies.
     request_timer_set_ = first_request_ || buffer_.size() != 0;
-    stream_.expires_after(request_timer_set_ ? options.read_timeout : options.idle_timeout);
+    Lowest().expires_after(request_timer_set_ ? options.read_timeout : options.idle_timeout);
     first_request_ = false;
     Read();
   }
 
   void Read() {
     http::async_read_some(stream_, buffer_, *parser_,
-                          beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+                          beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
@@ -314,7 +346,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     if (!parser_->is_done()) {
       if (!request_timer_set_ && parser_->got_some()) {
-        stream_.expires_after(server_.options().read_timeout);
+        Lowest().expires_after(server_.options().read_timeout);
         request_timer_set_ = true;
       }
       return Read();
@@ -330,23 +362,37 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   // A WebSocket upgrade to the live route: admitted connections leave this session for a
-  // LiveSession (this one ends here, handing over its slot); a refusal is an ordinary
-  // response.
-  void Upgrade();
+  // LiveSession (this one ends here, handing over its stream and slot); a refusal is an
+  // ordinary response.
+  void Upgrade() {
+    const LiveEndpoint& live = server_.live();
+    std::variant<LiveView, Response> admitted = live.admit(request_, context_);
+    if (auto* refusal = std::get_if<Response>(&admitted)) return Send(std::move(*refusal));
+    if (server_.stopping() || live.hub->full()) {
+      Response busy = PlainResponse(http::status::service_unavailable, "too many live connections\n");
+      busy.set(http::field::retry_after, "1");
+      return Send(std::move(busy));
+    }
+    std::make_shared<LiveSession<Stream>>(std::move(stream_), server_, std::move(*slot_),
+                                          std::move(std::get<LiveView>(admitted)),
+                                          std::move(request_))
+        ->Start();
+    slot_.reset();
+  }
 
   // Runs the handler: inline for the cheap liveness probe, else on the worker pool so
   // that rendering never holds an I/O thread. The work guard keeps the io_context running
   // until the answer is back on this session's strand.
   void Dispatch() {
     if (AnsweredInline(request_.target())) return Answer();
-    net::post(server_.workers(), [self = shared_from_this()] { self->Answer(); });
+    net::post(server_.workers(), [self = this->shared_from_this()] { self->Answer(); });
   }
 
   // Asks the handler; its answer comes back on this session's strand (at once, or later
   // from another thread). An escaping exception (a bug) becomes a 500, never a dead thread.
   void Answer() {
     auto work = std::make_shared<WorkGuard>(net::make_work_guard(stream_.get_executor()));
-    auto reply = [self = shared_from_this(), work](Reply res) {
+    auto reply = [self = this->shared_from_this(), work](Reply res) {
       net::dispatch(self->stream_.get_executor(),
                     [self, res = std::move(res)]() mutable { self->Send(std::move(res)); });
     };
@@ -362,7 +408,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     Response res{status, 11};
     res.set(http::field::server, "keeta");
     res.set(http::field::content_type, "text/plain; charset=utf-8");
-    SetSecurityHeaders(res, false);
+    SetSecurityHeaders(res, kIsTls<Stream>);
     res.body() = std::move(body);
     res.prepare_payload();
     res.keep_alive(false);
@@ -398,9 +444,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     response_ = std::move(reply.response);
     if (reply.stream) return SendStream(std::move(reply.stream));
     const bool close = response_.need_eof();
-    stream_.expires_after(server_.options().read_timeout);  // a stalled reader is dropped
+    Lowest().expires_after(server_.options().read_timeout);  // a stalled reader is dropped
     http::async_write(stream_, response_,
-                      beast::bind_front_handler(&Session::OnWrite, shared_from_this(), close));
+                      beast::bind_front_handler(&Session::OnWrite, this->shared_from_this(), close));
   }
 
   // A streamed body: the header, then each piece as it is produced, as an HTTP/1.1 chunk
@@ -413,9 +459,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     stream_head_.emplace(response_.base());
     stream_head_->chunked(chunked_);
     head_serializer_.emplace(*stream_head_);
-    stream_.expires_after(server_.options().read_timeout);
+    Lowest().expires_after(server_.options().read_timeout);
     http::async_write_header(stream_, *head_serializer_,
-                             beast::bind_front_handler(&Session::OnPieceWritten, shared_from_this()));
+                             beast::bind_front_handler(&Session::OnPieceWritten, this->shared_from_this()));
   }
 
   void OnPieceWritten(beast::error_code ec, std::size_t /*bytes*/) {
@@ -427,8 +473,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       if (spdlog::logger* log = server_.log()) log->error("body stream failed: {}", e.what());
       return EndStream(net::error::operation_aborted);
     }
-    stream_.expires_after(server_.options().read_timeout);
-    auto next = beast::bind_front_handler(&Session::OnPieceWritten, shared_from_this());
+    Lowest().expires_after(server_.options().read_timeout);
+    auto next = beast::bind_front_handler(&Session::OnPieceWritten, this->shared_from_this());
     if (!more) {
       body_ = nullptr;
       if (!chunked_) return EndStream({});
@@ -450,7 +496,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // Bytes the peer sent that are still in the socket's receive buffer.
   std::size_t Unread() {
     beast::error_code ec;
-    const std::size_t n = stream_.socket().available(ec);
+    const std::size_t n = Lowest().socket().available(ec);
     return ec ? 0 : n;
   }
 
@@ -476,8 +522,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // stop sending, then read and discard for a bounded time and amount, then close.
   void Linger() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(kLingerTime);
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Lowest().expires_after(kLingerTime);
     linger_left_ = kLingerBytes;
     LingerRead();
   }
@@ -485,7 +531,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void LingerRead() {
     stream_.async_read_some(
         net::buffer(linger_scratch_),
-        [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
           if (ec || bytes >= self->linger_left_) return self->Close();
           self->linger_left_ -= bytes;
           self->LingerRead();
@@ -494,11 +540,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void Close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Lowest().socket().close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   ServerCore& server_;
   std::optional<ServerCore::Slot> slot_;  // empty once handed to a LiveSession
   beast::flat_buffer buffer_;  // bounded: see RequestLimits::read_buffer_bytes
@@ -529,13 +575,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 // connection is bounded however far behind it falls. Beast's keep-alive pings and idle
 // timeout drop a dead peer. Messages from the client are read (pongs and close frames need
 // a pending read) and ignored. All handlers run on the connection's strand.
+template <class Stream>
 class LiveSession final : public Connection,
                           public LiveHub::Subscriber,
-                          public std::enable_shared_from_this<LiveSession> {
+                          public std::enable_shared_from_this<LiveSession<Stream>> {
  public:
-  LiveSession(tcp::socket&& socket, ServerCore& server, ServerCore::Slot slot, LiveView view,
+  LiveSession(Stream&& stream, ServerCore& server, ServerCore::Slot slot, LiveView view,
               Request request)
-      : ws_(std::move(socket)),
+      : ws_(std::move(stream)),
         server_(server),
         slot_(std::move(slot)),
         view_(std::move(view)),
@@ -546,7 +593,7 @@ class LiveSession final : public Connection,
   }
 
   void Start() {
-    server_.Register(this, weak_from_this());
+    server_.Register(this, this->weak_from_this());
     const ServerOptions& options = server_.options();
     beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts apply
     beast::error_code ignored;
@@ -561,15 +608,15 @@ class LiveSession final : public Connection,
     ws_.read_message_max(kMaxClientMessage);
     ws_.text(true);
     ws_.async_accept(request_,
-                     beast::bind_front_handler(&LiveSession::OnAccept, shared_from_this()));
+                     beast::bind_front_handler(&LiveSession::OnAccept, this->shared_from_this()));
   }
 
   void Deliver(const LiveHub::Message& message) override {
-    net::post(ws_.get_executor(), [self = shared_from_this(), message] { self->Offer(message); });
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), message] { self->Offer(message); });
   }
 
   void Shutdown() override {
-    net::dispatch(ws_.get_executor(), [self = shared_from_this()] { self->Close(); });
+    net::dispatch(ws_.get_executor(), [self = this->shared_from_this()] { self->Close(); });
   }
 
  private:
@@ -585,17 +632,17 @@ class LiveSession final : public Connection,
     request_ = {};
     if (ec) return;
     if (server_.stopping()) return Close();
-    if (!server_.live().hub->Subscribe(shared_from_this(), view_)) {
+    if (!server_.live().hub->Subscribe(this->shared_from_this(), view_)) {
       closing_ = true;  // the cap was reached meanwhile
       ws_.async_close(websocket::close_reason(websocket::close_code::try_again_later),
-                      [self = shared_from_this()](beast::error_code) {});
+                      [self = this->shared_from_this()](beast::error_code) {});
       return;
     }
     Read();
   }
 
   void Read() {
-    ws_.async_read(incoming_, beast::bind_front_handler(&LiveSession::OnRead, shared_from_this()));
+    ws_.async_read(incoming_, beast::bind_front_handler(&LiveSession::OnRead, this->shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t /*bytes*/) {
@@ -618,7 +665,7 @@ class LiveSession final : public Connection,
     writing_ = true;
     in_flight_ = std::move(message);
     ws_.async_write(net::buffer(*in_flight_.text),
-                    beast::bind_front_handler(&LiveSession::OnWrite, shared_from_this()));
+                    beast::bind_front_handler(&LiveSession::OnWrite, this->shared_from_this()));
   }
 
   void OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
@@ -638,7 +685,7 @@ class LiveSession final : public Connection,
     timeouts.handshake_timeout = kCloseTimeout;
     ws_.set_option(timeouts);
     ws_.async_close(websocket::close_reason(websocket::close_code::going_away),
-                    [self = shared_from_this()](beast::error_code) {});
+                    [self = this->shared_from_this()](beast::error_code) {});
   }
 
   // The connection is over: stop receiving messages (the object goes when its last
@@ -650,7 +697,7 @@ class LiveSession final : public Connection,
     server_.live().hub->Unsubscribe(this);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   ServerCore& server_;
   ServerCore::Slot slot_;
   const LiveView view_;
@@ -664,19 +711,27 @@ class LiveSession final : public Connection,
   bool ended_ = false;
 };
 
-void Session::Upgrade() {
-  const LiveEndpoint& live = server_.live();
-  std::variant<LiveView, Response> admitted = live.admit(request_, context_);
-  if (auto* refusal = std::get_if<Response>(&admitted)) return Send(std::move(*refusal));
-  if (server_.stopping() || live.hub->full()) {
-    Response busy = PlainResponse(http::status::service_unavailable, "too many live connections\n");
-    busy.set(http::field::retry_after, "1");
-    return Send(std::move(busy));
+Result<bool> ServerCore::LoadTls() {
+  if (options_.tls_cert.empty() && options_.tls_key.empty()) return true;
+  if (options_.tls_cert.empty() || options_.tls_key.empty()) {
+    return Error{"TLS needs both --tls-cert and --tls-key", "tls-cert"};
   }
-  std::make_shared<LiveSession>(stream_.release_socket(), server_, std::move(*slot_),
-                                std::move(std::get<LiveView>(admitted)), std::move(request_))
-      ->Start();
-  slot_.reset();
+  net::ssl::context tls(net::ssl::context::tls_server);
+  tls.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                  net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                  net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  beast::error_code ec;
+  tls.use_certificate_chain_file(options_.tls_cert, ec);
+  if (ec) {
+    return Error{fmt::format("--tls-cert '{}': {}", options_.tls_cert, ec.message()), "tls-cert"};
+  }
+  tls.use_private_key_file(options_.tls_key, net::ssl::context::pem, ec);
+  if (ec) {
+    // The message names the file, never its contents.
+    return Error{fmt::format("--tls-key '{}': {}", options_.tls_key, ec.message()), "tls-key"};
+  }
+  tls_.emplace(std::move(tls));
+  return true;
 }
 
 Result<bool> ServerCore::Listen() {
@@ -762,9 +817,15 @@ void ServerCore::Admit(tcp::socket socket) {
   if (ec) return;  // already gone
   const Admission admission = Reserve(peer.address());
   if (admission != Admission::kAdmitted) return RejectBusy(std::move(socket), admission);
-  std::make_shared<Session>(std::move(socket), *this, Slot(*this, peer.address()),
-                           peer.address())
-      ->Start();
+  if (tls_) {
+    std::make_shared<Session<TlsStream>>(*this, Slot(*this, peer.address()), peer.address(),
+                                         std::move(socket), *tls_)
+        ->Start();
+  } else {
+    std::make_shared<Session<PlainStream>>(*this, Slot(*this, peer.address()), peer.address(),
+                                           std::move(socket))
+        ->Start();
+  }
 }
 
 ServerCore::Admission ServerCore::Reserve(const net::ip::address& peer) {
@@ -892,6 +953,7 @@ Result<std::unique_ptr<Server>> Server::Start(AsyncRequestHandler handler,
                                               const ServerOptions& options, LiveEndpoint live) {
   auto impl = std::make_unique<Impl>();
   impl->core = std::make_unique<ServerCore>(std::move(handler), options, std::move(live));
+  if (auto tls = impl->core->LoadTls(); !tls) return tls.error();
   auto listening = impl->core->Listen();
   if (!listening) return listening.error();
   const unsigned threads =
@@ -1228,7 +1290,7 @@ int Serve(const ServerOptions& options) {
                           database ? std::string() : options.data_path, log);
   housekeeper.ReportTo(&load_seconds, &reload_failures);
   // The one line scripts wait for: printed directly, complete and flushed.
-  std::printf("Keeta dashboard: http://%s/overall\n",
+  std::printf("Keeta dashboard: %s://%s/overall\n", options.tls_cert.empty() ? "http" : "https",
               HostPort(options.host, (*server)->port()).c_str());
   std::fflush(stdout);
 

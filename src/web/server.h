@@ -59,6 +59,10 @@ struct ServerOptions {
   bool no_auth = false;               // no sign-in at all, on any address
   std::string auth_proxy_header;      // sign in the account this header names ...
   std::vector<std::string> trusted_proxies;  // ... on requests from these CIDR ranges
+  // TLS (both or neither): PEM certificate chain and private key; then every connection,
+  // the live WebSocket included, speaks TLS 1.2 or later, and responses carry HSTS.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // Loads the data, serves until SIGINT/SIGTERM (in-flight requests finish), returns an exit
