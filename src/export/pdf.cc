@@ -247,11 +247,22 @@ class Report {
       double cy = y + pad;
       cy += text_.Draw(def.label, x + pad, cy, 9.5, true, kMuted, width - 2 * pad) + 4;
       const std::string value = CardValue(kpi, def);
-      auto value_layout = text_.Layout(value, 22, true);
-      text_.Draw(value_layout.get(), x + pad, cy, kInk);
       const std::string unit = CardUnit(kpi, def, value);
+      // A long value ("34,165,860 chats") is set smaller until it and its unit fit the card.
+      double value_size = 22;
+      auto value_layout = text_.Layout(value, value_size, true);
+      auto unit_layout = text_.Layout(unit, 10, false);
+      const double room = width - 2 * pad;
+      auto needed = [&] {
+        return Text::Width(value_layout.get()) + (unit.empty() ? 0 : 4 + Text::Width(unit_layout.get()));
+      };
+      while (needed() > room && value_size > 12) {
+        value_size -= 1;
+        value_layout = text_.Layout(value, value_size, true);
+        unit_layout = text_.Layout(unit, std::min(10.0, value_size * 0.5), false);
+      }
+      text_.Draw(value_layout.get(), x + pad, cy, kInk);
       if (!unit.empty()) {
-        auto unit_layout = text_.Layout(unit, 10, false);
         text_.Draw(unit_layout.get(), x + pad + Text::Width(value_layout.get()) + 4,
                    cy + Text::Height(value_layout.get()) - Text::Height(unit_layout.get()) - 4,
                    kMuted);
