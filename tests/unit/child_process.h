@@ -31,6 +31,9 @@ class Child {
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
+    // Only stdout and stderr hold the pipe: a daemon the child starts (a test database)
+    // that closes those must not keep it open, or reading to the end would wait for it.
+    if (fds[1] > 2) posix_spawn_file_actions_addclose(&actions, fds[1]);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
