@@ -109,8 +109,9 @@ for i in range(3):
 times.sort()
 print(f"{times[1] * 1000:.0f} ms (runs: {', '.join(f'{t * 1000:.0f}' for t in times)})")
 PY
-  grep -o 'reloaded [^:]*: [0-9]* rows in [0-9]* ms' "$log" | tail -1 | sed 's/.*rows in/  server reload:/'
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true  # its log is complete once it stopped
+  { grep -o 'reloaded .*: [0-9]* rows in [0-9]* ms' "$log" || true; } | tail -1 |
+    sed 's/.*rows in/    the last reload, as the server logged it:/'
   rm -f "$log"
 }
 echo
