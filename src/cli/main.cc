@@ -33,6 +33,9 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+// How many trend points the table's sparklines show (the last ones).
+constexpr std::size_t kSparklinePoints = 30;
+
 // Eight-level block sparkline of the last `width` points (NaN as a gap).
 std::string Sparkline(const std::vector<double>& values, std::size_t width) {
   static const char* kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
@@ -71,7 +74,11 @@ void PrintTable(const keeta::Dataset& data, const keeta::Dashboard& dash) {
         (!kpi.value || value.ends_with(kpi.def->unit)) ? "" : std::string(kpi.def->unit);
     std::printf("  %-24s %*s%s %-7s %s\n", std::string(kpi.def->label).c_str(),
                 static_cast<int>(12 - std::min<std::size_t>(12, value_cols)), "", value.c_str(),
-                unit.c_str(), Sparkline(kpi.trend, 30).c_str());
+                unit.c_str(), Sparkline(kpi.trend, kSparklinePoints).c_str());
+  }
+  if (dash.days.size() > kSparklinePoints) {
+    std::printf("\n  sparklines: the last %zu of %zu %s points\n", kSparklinePoints, dash.days.size(),
+                std::string(keeta::GranularityName(dash.granularity)).c_str());
   }
   for (const auto& warning : data.report().Warnings()) std::printf("\n  note: %s", warning.c_str());
   if (!data.report().Warnings().empty()) std::printf("\n");

@@ -294,6 +294,13 @@ PageView ViewOf(const PageInput& in) {
                   in.breakdown_request ? *in.breakdown_request : DefaultBreakdownRequest()};
 }
 
+// A page URL (`/overall?...`, from ViewUrl) as the API URL of the same view.
+std::string ApiUrl(std::string page_url) {
+  constexpr std::string_view kPage = "/overall";
+  if (page_url.starts_with(kPage)) page_url.replace(0, kPage.size(), "/api/v1/kpis");
+  return page_url;
+}
+
 // The preset whose range the filter's dates are, if any.
 const DatePresetDef* MatchingPreset(const PageInput& in, Day anchor) {
   for (const DatePresetDef& def : kDatePresets) {
@@ -721,8 +728,7 @@ void AppendKpiData(std::string& out, const PageInput& in) {
     change.from = dashboard.previous->from;
     change.to = dashboard.previous->to;
     const PageView view{in.filter, dashboard.granularity, DefaultBreakdownRequest()};
-    std::string url = ViewUrl(view, change);
-    url.replace(0, std::string_view("/overall").size(), "/api/v1/kpis");
+    std::string url = ApiUrl(ViewUrl(view, change));
     bool weighted = false;
     for (const KpiResult& k : dashboard.kpis) weighted = weighted || k.weighted;
     url += weighted ? "&weight_by=total_chats" : "&weight_by=none";
@@ -827,7 +833,7 @@ void AppendWarnings(std::string& out, const LoadReport& report) {
   out.append("</ul></details>");
 }
 
-void AppendFooter(std::string& out, const LoadReport& report) {
+void AppendFooter(std::string& out, const LoadReport& report, const std::string& api_url) {
   out.append("<span><strong>");
   AppendThousands(out, report.rows_loaded);
   out.append("</strong> rows loaded from <code>");
@@ -840,7 +846,10 @@ void AppendFooter(std::string& out, const LoadReport& report) {
     AppendReadableTime(out, report.loaded_at);
     out.append("</time></span>");
   }
-  out.append("<span><a href=\"/api/v1/kpis\">JSON API</a></span>");
+  // The same view as JSON: the link carries the page's filters.
+  out.append("<span><a href=\"");
+  AppendHtmlEscaped(out, api_url);
+  out.append("\">JSON API</a></span>");
 }
 
 // The header's account block: who, role and scope, and the sign-out form.
@@ -904,7 +913,7 @@ std::string RenderOverallPage(const PageInput& in) {
       case kSlotSummary: AppendSummary(o, in); break;
       case kSlotCards: AppendCards(o, in.dashboard); break;
       case kSlotWarnings: AppendWarnings(o, in.data.report()); break;
-      case kSlotFooter: AppendFooter(o, in.data.report()); break;
+      case kSlotFooter: AppendFooter(o, in.data.report(), ApiUrl(ViewUrl(ViewOf(in), {}))); break;
       case kSlotKpiData: AppendKpiData(o, in); break;
       case kSlotFormState: AppendViewState(o, ViewOf(in), false); break;
       case kSlotPresets: AppendPresets(o, in); break;

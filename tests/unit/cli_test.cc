@@ -174,6 +174,25 @@ TEST_F(CliTest, TableShowsEveryKpiAndNoValueForAbsentColumns) {
   EXPECT_NE(cli.out.find("1 invalid value"), std::string::npos);  // the load report
 }
 
+TEST_F(CliTest, TableSaysWhichSpanItsSparklinesCover) {
+  // 4 days: every point fits, nothing to say.
+  const CliResult few = Run({"kpis", "--data", Write("data.csv", kCsv).string()});
+  ASSERT_EQ(few.exit_code, 0) << few.err;
+  EXPECT_EQ(few.out.find("sparklines:"), std::string::npos) << few.out;
+  // The bundled sample has a year of days: the sparklines show the last 30 and say so.
+  const CliResult json = Run({"kpis", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const std::size_t days = nlohmann::json::parse(json.out)["kpis"][0]["trend"].size();
+  ASSERT_GT(days, 30u);
+  const CliResult year = Run({"kpis"});
+  ASSERT_EQ(year.exit_code, 0) << year.err;
+  EXPECT_NE(year.out.find("sparklines: the last 30 of " + std::to_string(days) + " day points"),
+            std::string::npos) << year.out;
+  const CliResult months = Run({"kpis", "--granularity", "month"});
+  ASSERT_EQ(months.exit_code, 0) << months.err;
+  EXPECT_EQ(months.out.find("sparklines:"), std::string::npos) << months.out;  // 12 points
+}
+
 TEST_F(CliTest, BadDateIsOneLineOnStderrAndNonZeroExit) {
   const fs::path csv = Write("data.csv", kCsv);
   const CliResult cli = Run({"kpis", "--data", csv.string(), "--to-date", "2025-02-30"});
