@@ -696,6 +696,10 @@ void AppendCards(std::string& out, const Dashboard& dashboard) {
     }
     out.append("</p>");
     if (result.weighted) out.append("<p class=\"card-note\">weighted by chats</p>");
+    // A distinct count over the whole range, not a daily figure like its sparkline's points.
+    if (def.aggregation == Aggregation::kDistinctActiveAgents && result.available) {
+      out.append("<p class=\"card-note\">distinct in period</p>");
+    }
     AppendChange(out, dashboard, result);
     AppendTarget(out, result);
     out.append("<div class=\"spark\" data-kpi=\"");

@@ -262,6 +262,12 @@ TEST(OverallPage, TheFootersApiLinkCarriesTheViewsFilters) {
   EXPECT_EQ(Between(Render({}).html, "<span><a href=\"", "\">JSON API</a>"), "/api/v1/kpis");
 }
 
+TEST(OverallPage, ActiveAgentsSaysItIsDistinctOverThePeriod) {
+  const std::string html = Render({}).html;
+  EXPECT_THAT(Card(html, "active_agents"), HasSubstr("<p class=\"card-note\">distinct in period</p>"));
+  EXPECT_THAT(Card(html, "total_chats"), Not(HasSubstr("distinct in period")));
+}
+
 TEST(OverallPage, TrendJsonParsesAndMatchesTheDashboard) {
   const Rendered r = Render({});
   const std::string_view text = KpiDataText(r.html);
