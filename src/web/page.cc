@@ -52,12 +52,13 @@ enum OverallSlot : std::size_t {
   kSlotViewBar,
   kSlotBreakdown,
   kSlotExportMenu,
+  kSlotDataPeriod,
 };
-constexpr std::array<std::string_view, 21> kOverallSlots{
+constexpr std::array<std::string_view, 22> kOverallSlots{
     "title",   "loaded_at", "loaded_at_text", "banners",  "pickers", "from_date",
     "to_date", "min_day",   "max_day",        "errors",   "summary", "cards",
     "warnings", "footer",   "kpi_data",       "account",  "form_state", "presets",
-    "view_bar", "breakdown", "export_menu"};
+    "view_bar", "breakdown", "export_menu", "data_period"};
 
 enum ErrorSlot : std::size_t { kSlotStatus, kSlotErrorTitle, kSlotMessage };
 constexpr std::array<std::string_view, 3> kErrorSlots{"status", "title", "message"};
@@ -521,8 +522,11 @@ void AppendSummary(std::string& out, const PageInput& in) {
   out.append(in.dashboard.rows == 1 ? "row" : "rows");
   if (!in.dashboard.days.empty()) {
     out.append(" · ");
+    // Trend points, in the trend's unit: "53 weeks", not "53 days".
     AppendThousands(out, in.dashboard.days.size());
-    out.append(in.dashboard.days.size() == 1 ? " day" : " days");
+    out.append(" ");
+    out.append(GranularityName(in.dashboard.granularity));
+    if (in.dashboard.days.size() != 1) out.append("s");
   }
   out.append("</p>");
   if (in.dashboard.rows == 0) {
@@ -905,6 +909,16 @@ std::string RenderOverallPage(const PageInput& in) {
         break;
       case kSlotLoadedAt: AppendHtmlEscaped(o, in.data.report().loaded_at); break;
       case kSlotLoadedAtText: AppendReadableTime(o, in.data.report().loaded_at); break;
+      case kSlotDataPeriod:
+        // What period the data covers, beside when it was loaded.
+        if (in.choices.min_day && in.choices.max_day) {
+          o.append("<span class=\"data-period\">Data <time>");
+          AppendDay(o, *in.choices.min_day);
+          o.append("</time> to <time>");
+          AppendDay(o, *in.choices.max_day);
+          o.append("</time> · </span>");
+        }
+        break;
       case kSlotBanners: AppendBanners(o, in); break;
       case kSlotPickers:
         for (const DimensionText& text : kPickerOrder) AppendPicker(o, text, in.filter, in.choices);

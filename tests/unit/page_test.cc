@@ -268,6 +268,31 @@ TEST(OverallPage, ActiveAgentsSaysItIsDistinctOverThePeriod) {
   EXPECT_THAT(Card(html, "total_chats"), Not(HasSubstr("distinct in period")));
 }
 
+TEST(OverallPage, TheTopBarSaysWhatPeriodTheDataCovers) {
+  Filter filter;
+  filter.AddName(Dimension::kAgent, "أحمد");  // narrows the rows, not the data's period
+  const Rendered r = Render(filter);
+  ASSERT_TRUE(r.choices.min_day && r.choices.max_day);
+  EXPECT_THAT(r.html, HasSubstr("<p class=\"topbar-meta\"><span class=\"data-period\">Data <time>" +
+                                FormatDay(*r.choices.min_day) + "</time> to <time>" +
+                                FormatDay(*r.choices.max_day) + "</time> · </span>Loaded <time"));
+}
+
+TEST(OverallPage, TheSummaryCountsTrendPointsInTheirOwnUnit) {
+  const auto data = test::DatasetFromCsv(kCsv);
+  const Filter filter;
+  const Query query{filter, {}};
+  const FilterChoices choices = ComputeChoices(*data, query);
+  const Dashboard by_day = ComputeDashboard(*data, query);
+  const Dashboard by_week = ComputeDashboard(*data, query, {.granularity = Granularity::kWeek});
+  ASSERT_EQ(by_day.days.size(), 2u);   // 2025-01-01 and 2025-01-02
+  ASSERT_EQ(by_week.days.size(), 1u);  // both in the week of Monday 2024-12-30
+  EXPECT_THAT(RenderOverallPage(PageInput{*data, filter, by_day, choices, {}, std::nullopt}),
+              HasSubstr("rows · 2 days</p>"));
+  EXPECT_THAT(RenderOverallPage(PageInput{*data, filter, by_week, choices, {}, std::nullopt}),
+              HasSubstr("rows · 1 week</p>"));
+}
+
 TEST(OverallPage, TrendJsonParsesAndMatchesTheDashboard) {
   const Rendered r = Render({});
   const std::string_view text = KpiDataText(r.html);

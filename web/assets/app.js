@@ -302,14 +302,15 @@
     flash(card);
   }
 
-  function updateSummary(rows, dayCount) {
+  // How many trend points the view has, in the trend's own unit: day, week or month.
+  function updateSummary(rows, dayCount, granularity = 'day') {
     const strong = document.querySelector('.summary-rows [data-rows]');
     if (!strong) return;
     if (strong.dataset.rows !== String(rows)) flash(strong);
     strong.dataset.rows = String(rows);
     strong.textContent = countFormat.format(rows);
     let rest = ' ' + (rows === 1 ? 'row' : 'rows');
-    if (dayCount > 0) rest += ' · ' + countFormat.format(dayCount) + (dayCount === 1 ? ' day' : ' days');
+    if (dayCount > 0) rest += ' · ' + countFormat.format(dayCount) + ' ' + granularity + (dayCount === 1 ? '' : 's');
     strong.parentElement.replaceChildren(strong, rest);
 
     const summary = strong.closest('.summary');
@@ -352,7 +353,7 @@
   }
 
   function updateDataInfo(data) {
-    for (const el of document.querySelectorAll('.topbar-meta time, .footer time')) setTime(el, data.loaded_at);
+    for (const el of document.querySelectorAll('.topbar-meta > time, .footer time')) setTime(el, data.loaded_at);
     const rows = document.querySelector('.footer strong');
     if (rows) rows.textContent = countFormat.format(data.rows_loaded);
   }
@@ -396,7 +397,7 @@
         })),
       });
     }
-    updateSummary(dashboard.rows, days.length);
+    updateSummary(dashboard.rows, days.length, dashboard.granularity);
     updateNotes(dashboard.data.warnings);
     updateDataInfo(dashboard.data);
     document.querySelector('.banner-warn')?.remove();
@@ -474,7 +475,7 @@
           applyDashboard(message.dashboard);
           document.documentElement.dataset.liveGeneration = String(generation);
         } else if (message.type === 'error') {
-          const loadedAt = document.querySelector('.topbar-meta time')?.dateTime || '';
+          const loadedAt = document.querySelector('.topbar-meta > time')?.dateTime || '';
           showReloadError(message.error.message, loadedAt);
         }
         indicator.set('live');
