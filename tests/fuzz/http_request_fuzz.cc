@@ -88,6 +88,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       // Needs more: read one piece, as async_read_some would into the bounded buffer.
       if (input.empty()) {
+        // As Beast's read does at end of stream: nothing received is the peer closing
+        // between requests (no request at all); a partial request gets put_eof.
+        if (!parser.got_some()) return 0;
         parser.put_eof(ec);
         if (!ec && parser.is_done()) break;
         return 0;  // the peer went away mid-request
