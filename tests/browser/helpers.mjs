@@ -120,7 +120,12 @@ export function watchErrors(page) {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) => errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  // A request the browser cancels (net::ERR_ABORTED: the page navigated away while the
+  // pickers' narrowing fetch was in flight) is not a failure; anything else is.
+  page.on('requestfailed', (req) => {
+    const text = req.failure()?.errorText;
+    if (text !== 'net::ERR_ABORTED') errors.push(`requestfailed: ${req.url()} ${text}`);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400) errors.push(`http ${res.status()}: ${res.url()}`);
   });
