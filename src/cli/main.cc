@@ -17,7 +17,9 @@
 #include "core/engine.h"
 #include "core/kpi_registry.h"
 #include "cli/load_flags.h"
+#include "core/periods.h"
 #include "core/query.h"
+#include "core/query_check.h"
 #include "core/view_options.h"
 #include "store/data_source.h"
 #include "store/sql/db_source.h"
@@ -33,26 +35,43 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-// How many trend points the table's sparklines show (the last ones).
-constexpr std::size_t kSparklinePoints = 30;
+// How many trend buckets the table's sparklines cover (the last ones).
+constexpr std::size_t kSparklineWidth = 30;
 
-// Eight-level block sparkline of the last `width` points (NaN as a gap).
-std::string Sparkline(const std::vector<double>& values, std::size_t width) {
+// The buckets the sparklines cover: the last kSparklineWidth up to the data's last one.
+struct SparkSpan {
+  std::int64_t first = 0;  // bucket ordinals (core/periods.h), inclusive
+  std::int64_t last = 0;
+};
+
+SparkSpan SpanOf(const keeta::Dashboard& dash) {
+  const std::int64_t last = keeta::BucketOrdinal(dash.days.back(), dash.granularity);
+  const std::int64_t first = keeta::BucketOrdinal(dash.days.front(), dash.granularity);
+  return {std::max(first, last - static_cast<std::int64_t>(kSparklineWidth) + 1), last};
+}
+
+// Eight-level block sparkline, one mark per bucket of the span: a blank where the bucket
+// has no data (no row, or no value), so a missing day is never drawn over.
+std::string Sparkline(const keeta::Dashboard& dash, const std::vector<double>& values) {
   static const char* kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-  const std::size_t start = values.size() > width ? values.size() - width : 0;
+  if (dash.days.empty() || values.size() != dash.days.size()) return {};
+  const SparkSpan span = SpanOf(dash);
+  std::vector<double> cells(static_cast<std::size_t>(span.last - span.first + 1), NAN);
   double lo = INFINITY, hi = -INFINITY;
-  for (std::size_t i = start; i < values.size(); ++i) {
-    if (std::isnan(values[i])) continue;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::int64_t ordinal = keeta::BucketOrdinal(dash.days[i], dash.granularity);
+    if (ordinal < span.first || std::isnan(values[i])) continue;
+    cells[static_cast<std::size_t>(ordinal - span.first)] = values[i];
     lo = std::min(lo, values[i]);
     hi = std::max(hi, values[i]);
   }
   std::string out;
-  for (std::size_t i = start; i < values.size(); ++i) {
-    if (std::isnan(values[i])) {
+  for (const double v : cells) {
+    if (std::isnan(v)) {
       out += ' ';
       continue;
     }
-    const int level = hi > lo ? static_cast<int>(std::lround((values[i] - lo) / (hi - lo) * 7)) : 3;
+    const int level = hi > lo ? static_cast<int>(std::lround((v - lo) / (hi - lo) * 7)) : 3;
     out += kBlocks[level];
   }
   return out;
@@ -74,11 +93,17 @@ void PrintTable(const keeta::Dataset& data, const keeta::Dashboard& dash) {
         (!kpi.value || value.ends_with(kpi.def->unit)) ? "" : std::string(kpi.def->unit);
     std::printf("  %-24s %*s%s %-7s %s\n", std::string(kpi.def->label).c_str(),
                 static_cast<int>(12 - std::min<std::size_t>(12, value_cols)), "", value.c_str(),
-                unit.c_str(), Sparkline(kpi.trend, kSparklinePoints).c_str());
+                unit.c_str(), Sparkline(dash, kpi.trend).c_str());
   }
-  if (dash.days.size() > kSparklinePoints) {
-    std::printf("\n  sparklines: the last %zu of %zu %s points\n", kSparklinePoints, dash.days.size(),
-                std::string(keeta::GranularityName(dash.granularity)).c_str());
+  if (!dash.days.empty()) {
+    const SparkSpan span = SpanOf(dash);
+    const std::string unit(keeta::GranularityName(dash.granularity));
+    std::printf("\n  sparklines: one mark per %s, %s to %s%s; a blank is a %s without data\n",
+                unit.c_str(), keeta::FormatDay(keeta::BucketAtOrdinal(span.first, dash.granularity)).c_str(),
+                keeta::FormatDay(dash.days.back()).c_str(),
+                span.first > keeta::BucketOrdinal(dash.days.front(), dash.granularity)
+                    ? fmt::format(" (the last {})", kSparklineWidth).c_str() : "",
+                unit.c_str());
   }
   for (const auto& warning : data.report().Warnings()) std::printf("\n  note: %s", warning.c_str());
   if (!data.report().Warnings().empty()) std::printf("\n");
@@ -205,9 +230,12 @@ int main(int argc, char** argv) {
     auto data = (*source)->Load();
     if (!data) return Fail(data.error().message);
     const keeta::Query query{*filter, {}};
+    // What cannot match is said on stderr; the numbers stay the honest answer (exit 0).
+    const std::vector<keeta::QueryWarning> warnings = keeta::CheckQuery(**data, query);
+    for (const auto& warning : warnings) std::fprintf(stderr, "keeta: %s\n", warning.message.c_str());
     const keeta::Dashboard dash = keeta::ComputeDashboard(**data, query, *options);
     if (format == "json") {
-      std::cout << keeta::web::KpisJson(**data, *filter, dash) << '\n';
+      std::cout << keeta::web::KpisJson(**data, *filter, dash, warnings) << '\n';
     } else {
       PrintTable(**data, dash);
     }

@@ -135,6 +135,11 @@ Day MonthStart(Day day) {
   return DaysFromCivilUnchecked(c.year, c.month, 1);
 }
 
+std::int32_t MonthIndex(Day day) {
+  const Civil c = CivilFromDays(day);
+  return (c.year - 1970) * 12 + (c.month - 1);
+}
+
 Day QuarterStart(Day day) {
   const Civil c = CivilFromDays(day);
   return DaysFromCivilUnchecked(c.year, (c.month - 1) / 3 * 3 + 1, 1);

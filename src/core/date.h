@@ -29,6 +29,8 @@ Day WeekStart(Day day);
 Day MonthStart(Day day);
 Day QuarterStart(Day day);
 Day YearStart(Day day);
+// Months since January 1970 (negative before): consecutive months differ by one.
+std::int32_t MonthIndex(Day day);
 // Writes exactly 10 chars of `YYYY-MM-DD` to out (for hot serialisation paths).
 void FormatDayTo(Day day, char* out);
 

@@ -22,6 +22,28 @@ Day BucketStart(Day day, Granularity g) {
   return day;
 }
 
+std::int64_t BucketOrdinal(Day day, Granularity g) {
+  switch (g) {
+    case Granularity::kDay: return day;
+    case Granularity::kWeek: return (static_cast<std::int64_t>(WeekStart(day)) - 4) / 7;  // 1970-01-05: a Monday
+    case Granularity::kMonth: return MonthIndex(day);
+  }
+  return day;
+}
+
+Day BucketAtOrdinal(std::int64_t ordinal, Granularity g) {
+  switch (g) {
+    case Granularity::kDay: return static_cast<Day>(ordinal);
+    case Granularity::kWeek: return static_cast<Day>(ordinal * 7 + 4);
+    case Granularity::kMonth: {
+      const std::int64_t year = ordinal >= 0 ? ordinal / 12 : (ordinal - 11) / 12;
+      const auto month = static_cast<int>(ordinal - year * 12);
+      return DayFromCivil(static_cast<int>(1970 + year), month + 1, 1).value_or(0);
+    }
+  }
+  return static_cast<Day>(ordinal);
+}
+
 Granularity DefaultGranularity(std::int64_t days) {
   if (days <= 92) return Granularity::kDay;
   if (days <= 731) return Granularity::kWeek;

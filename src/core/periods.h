@@ -22,6 +22,12 @@ std::optional<Granularity> ParseGranularity(std::string_view text);
 std::string_view GranularityName(Granularity g);
 // The label (first day) of the bucket holding `day`.
 Day BucketStart(Day day, Granularity g);
+// The position of the bucket holding `day` on a line of buckets: consecutive buckets
+// differ by one, so a difference above one between two trend points means buckets without
+// data lie between them (a gap in a chart, not a line across).
+std::int64_t BucketOrdinal(Day day, Granularity g);
+// The first day of the bucket at that position (BucketOrdinal's inverse on bucket starts).
+Day BucketAtOrdinal(std::int64_t ordinal, Granularity g);
 // The granularity the page picks for a range of `days` days: days up to about three
 // months, weeks up to two years, months beyond.
 Granularity DefaultGranularity(std::int64_t days);

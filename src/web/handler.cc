@@ -523,7 +523,8 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
         text = RenderOverallPage(PageInput{*snapshot, q.filter, dashboard, choices,
                                            std::move(page_errors), reload_error, &breakdown,
                                            &*breakdown_request, &viewer,
-                                           HasParam(*params, kGranularityParam), today});
+                                           HasParam(*params, kGranularityParam), today,
+                                           CheckQuery(*snapshot, q)});
         break;
       }
       case DataRoute::kKpis:

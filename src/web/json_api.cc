@@ -9,6 +9,7 @@
 
 #include "core/engine.h"
 #include "core/kpi_registry.h"
+#include "core/no_value_reason.h"
 #include "core/number_text.h"
 #include "web/json_text.h"
 
@@ -102,6 +103,7 @@ void AppendPeriod(std::string& out, const std::optional<Period>& period,
 }  // namespace
 
 std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard,
+                     const std::vector<QueryWarning>& warnings,
                      const std::optional<std::string>& reload_error) {
   // Each trend point starts with `["YYYY-MM-DD",`: 14 bytes per day, formatted once here
   // rather than once per KPI, then copied as one fixed-size block.
@@ -130,6 +132,8 @@ std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard&
   AppendOptionalDay(out, filter.to);
   out.append("},\"rows\":");
   AppendUnsigned(out, dashboard.rows);
+  out.append(",\"warnings\":");
+  AppendQueryWarnings(out, warnings);
   out.append(",\"granularity\":");
   AppendJsonString(out, GranularityName(dashboard.granularity));
   out.append(",\"period\":");
@@ -158,6 +162,12 @@ std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard&
     AppendTarget(out, result.target);
     out.append(",\"status\":");
     AppendStatus(out, result.status);
+    out.append(",\"no_value_reason\":");
+    if (const auto reason = NoValueReason(result, dashboard, data.report())) {
+      AppendJsonString(out, *reason);
+    } else {
+      out.append("null");
+    }
     out.append(",\"trend\":[");
     const std::size_t points = result.available ? std::min(day_count, result.trend.size()) : 0;
     if (points != 0) {
@@ -196,6 +206,26 @@ std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard&
   }
   out.append("}}");
   return out;
+}
+
+void AppendQueryWarnings(std::string& out, const std::vector<QueryWarning>& warnings) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < warnings.size(); ++i) {
+    const QueryWarning& w = warnings[i];
+    if (i != 0) out.push_back(',');
+    out.append("{\"code\":");
+    AppendJsonString(out, QueryWarningCode(w.kind));
+    out.append(",\"param\":");
+    AppendJsonString(out, w.param);
+    out.append(",\"value\":");
+    AppendJsonString(out, w.value);
+    out.append(",\"suggestions\":");
+    AppendStringArray(out, w.suggestions);
+    out.append(",\"message\":");
+    AppendJsonString(out, w.message);
+    out.push_back('}');
+  }
+  out.push_back(']');
 }
 
 std::string BreakdownJson(const Breakdown& breakdown, const BreakdownRequest& request) {
@@ -244,7 +274,8 @@ std::string BreakdownJson(const Breakdown& breakdown, const BreakdownRequest& re
 
 std::string KpisBody(const Dataset& data, const Query& query, const DashboardOptions& options,
                      const std::optional<std::string>& reload_error) {
-  return KpisJson(data, query.filter, ComputeDashboard(data, query, options), reload_error);
+  return KpisJson(data, query.filter, ComputeDashboard(data, query, options),
+                  CheckQuery(data, query), reload_error);
 }
 
 std::string FiltersJson(const FilterChoices& choices) {

@@ -4,17 +4,24 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/dashboard.h"
 #include "core/dataset.h"
 #include "core/query.h"
+#include "core/query_check.h"
 
 namespace keeta::web {
 
-// Body of GET /api/v1/kpis: {"filters", "rows", "kpis", "data"}. `reload_error`: the last
-// reload failed (data.stale is then true and data.reload_error its message).
+// Body of GET /api/v1/kpis: {"filters", "rows", "warnings", "kpis", "data"}. `warnings`:
+// what in the query cannot match (core/query_check.h). `reload_error`: the last reload
+// failed (data.stale is then true and data.reload_error its message).
 std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard,
+                     const std::vector<QueryWarning>& warnings,
                      const std::optional<std::string>& reload_error = std::nullopt);
+
+// "warnings": [{"code", "param", "value", "suggestions", "message"}] (the array only).
+void AppendQueryWarnings(std::string& out, const std::vector<QueryWarning>& warnings);
 
 // Body of GET /api/v1/breakdown: {"by", "sort", "order", "offset", "limit", "total",
 // "weighted", "rows": [{"name", "rows", "kpis": {id: value}}]}.

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "core/kpi_registry.h"
+#include "core/no_value_reason.h"
 #include "core/periods.h"
 #include "web/breakdown_table.h"
 #include "web/embedded_files.h"
@@ -59,6 +60,10 @@ constexpr std::array<std::string_view, 22> kOverallSlots{
     "to_date", "min_day",   "max_day",        "errors",   "summary", "cards",
     "warnings", "footer",   "kpi_data",       "account",  "form_state", "presets",
     "view_bar", "breakdown", "export_menu", "data_period"};
+
+// "agent", "team leader", "supervisor": a dimension in a sentence (kNameParams order).
+constexpr std::array<std::string_view, kDimensionCount> kDimensionWords{"agent", "team leader",
+                                                                         "supervisor"};
 
 enum ErrorSlot : std::size_t { kSlotStatus, kSlotErrorTitle, kSlotMessage };
 constexpr std::array<std::string_view, 3> kErrorSlots{"status", "title", "message"};
@@ -459,6 +464,61 @@ void AppendChipRemove(std::string& out, std::string_view drop_param, std::string
   out.append("\">×</button>");
 }
 
+// What in the filter cannot match, each with a link to the likely fix: a suggested name in
+// place of the unknown one, or the two dates swapped.
+void AppendQueryHints(std::string& out, const PageInput& in) {
+  if (in.query_warnings.empty()) return;
+  const PageView view = ViewOf(in);
+  out.append("<div class=\"alert alert-hint\" role=\"status\"><ul>");
+  for (const QueryWarning& warning : in.query_warnings) {
+    out.append("<li data-code=\"");
+    out.append(QueryWarningCode(warning.kind));
+    out.append("\">");
+    if (warning.kind == QueryWarning::Kind::kReversedRange && in.filter.from && in.filter.to) {
+      out.append("The range ends on <time>");
+      AppendDay(out, *in.filter.to);
+      out.append("</time>, before it starts (<time>");
+      AppendDay(out, *in.filter.from);
+      out.append("</time>), so no day matches. <a class=\"hint-fix\" href=\"");
+      ViewChange swap;
+      swap.set_dates = true;
+      swap.from = in.filter.to;
+      swap.to = in.filter.from;
+      AppendHtmlEscaped(out, ViewUrl(view, swap));
+      out.append("\">Swap the dates</a>");
+      out.append("</li>");
+      continue;
+    }
+    std::size_t d = 0;
+    while (d + 1 < kDimensionCount && kNameParams[d] != warning.param) ++d;
+    if (warning.suggestions.empty()) {
+      // The engine's own sentence ("no agent 'X'", or that the column is absent).
+      AppendHtmlEscaped(out, warning.message);
+    } else {
+      out.append("No ");
+      out.append(kDimensionWords[d]);
+      out.append(" <q><bdi>");
+      AppendHtmlEscaped(out, warning.value);
+      out.append("</bdi></q>; did you mean ");
+      for (std::size_t i = 0; i < warning.suggestions.size(); ++i) {
+        if (i > 0) out.append(i + 1 == warning.suggestions.size() ? " or " : ", ");
+        // The same view with the suggestion in place of the unknown name.
+        Filter fixed = in.filter;
+        std::erase(fixed.names[d], warning.value);
+        fixed.AddName(static_cast<Dimension>(d), warning.suggestions[i]);
+        out.append("<a class=\"hint-fix\" href=\"");
+        AppendHtmlEscaped(out, ViewUrl(PageView{fixed, view.granularity, view.breakdown}, {}));
+        out.append("\"><bdi>");
+        AppendHtmlEscaped(out, warning.suggestions[i]);
+        out.append("</bdi></a>");
+      }
+      out.append("?");
+    }
+    out.append("</li>");
+  }
+  out.append("</ul></div>");
+}
+
 void AppendSummary(std::string& out, const PageInput& in) {
   const Filter& filter = in.filter;
   out.append("<form class=\"chips-form\" method=\"get\" action=\"/overall\">");
@@ -529,6 +589,7 @@ void AppendSummary(std::string& out, const PageInput& in) {
     if (in.dashboard.days.size() != 1) out.append("s");
   }
   out.append("</p>");
+  AppendQueryHints(out, in);
   if (in.dashboard.rows == 0) {
     // Say so plainly: ten cards of 0 and — could otherwise read as a bad day at work.
     out.append("<p class=\"empty-state\" role=\"status\">No rows match these filters. "
@@ -544,25 +605,31 @@ constexpr std::size_t kMaxSvgPoints = 120;
 constexpr int kSvgWidth = 1000;
 constexpr int kSvgHeight = 100;
 
-void AppendSvgSparkline(std::string& out, const std::vector<double>& trend,
+void AppendSvgSparkline(std::string& out, const Dashboard& dashboard, const std::vector<double>& trend,
                         std::optional<double> target) {
-  const std::size_t n = trend.size();
-  const std::size_t bucket = n <= kMaxSvgPoints ? 1 : (n + kMaxSvgPoints - 1) / kMaxSvgPoints;
-  const std::size_t points = (n + bucket - 1) / bucket;
+  // Points sit where their buckets are on the calendar: the span from the first to the last
+  // bucket is cut into at most kMaxSvgPoints slots, each the mean of the points in it, and a
+  // slot without a point (buckets without data) is a gap, never a line across.
+  const std::size_t n = std::min(trend.size(), dashboard.days.size());
+  const Granularity g = dashboard.granularity;
+  const std::int64_t first = n == 0 ? 0 : BucketOrdinal(dashboard.days.front(), g);
+  const std::int64_t span = n == 0 ? 0 : BucketOrdinal(dashboard.days[n - 1], g) - first + 1;
+  const std::size_t points = std::min<std::size_t>(kMaxSvgPoints, static_cast<std::size_t>(span));
+  std::array<double, kMaxSvgPoints> sums{};
+  std::array<std::size_t, kMaxSvgPoints> counts{};
+  for (std::size_t k = 0; k < n; ++k) {
+    if (std::isnan(trend[k])) continue;
+    const auto offset = static_cast<std::size_t>(BucketOrdinal(dashboard.days[k], g) - first);
+    const std::size_t slot = offset * points / static_cast<std::size_t>(span);
+    sums[slot] += trend[k];
+    ++counts[slot];
+  }
   std::array<double, kMaxSvgPoints> values;
   double lo = INFINITY;
   double hi = -INFINITY;
   for (std::size_t p = 0; p < points; ++p) {
-    double sum = 0;
-    std::size_t count = 0;
-    for (std::size_t k = p * bucket; k < std::min(n, (p + 1) * bucket); ++k) {
-      if (!std::isnan(trend[k])) {
-        sum += trend[k];
-        ++count;
-      }
-    }
-    values[p] = count == 0 ? NAN : sum / static_cast<double>(count);
-    if (count != 0) {
+    values[p] = counts[p] == 0 ? NAN : sums[p] / static_cast<double>(counts[p]);
+    if (counts[p] != 0) {
       lo = std::min(lo, values[p]);
       hi = std::max(hi, values[p]);
     }
@@ -671,7 +738,7 @@ void AppendTarget(std::string& out, const KpiResult& result) {
   out.append("</strong></p>");
 }
 
-void AppendCards(std::string& out, const Dashboard& dashboard) {
+void AppendCards(std::string& out, const Dashboard& dashboard, const LoadReport& report) {
   for (const KpiResult& result : dashboard.kpis) {
     const KpiDef& def = *result.def;
     out.append("<article class=\"card\" data-kpi=\"");
@@ -699,6 +766,12 @@ void AppendCards(std::string& out, const Dashboard& dashboard) {
       out.append("</span>");
     }
     out.append("</p>");
+    // No value because of the data: say why, in one line, where the number would be.
+    if (const auto reason = NoValueReason(result, dashboard, report)) {
+      out.append("<p class=\"card-reason\">");
+      AppendHtmlEscaped(out, *reason);
+      out.append("</p>");
+    }
     if (result.weighted) out.append("<p class=\"card-note\">weighted by chats</p>");
     // A distinct count over the whole range, not a daily figure like its sparkline's points.
     if (def.aggregation == Aggregation::kDistinctActiveAgents && result.available) {
@@ -714,7 +787,7 @@ void AppendCards(std::string& out, const Dashboard& dashboard) {
     } else if (dashboard.days.empty()) {
       out.append("<p class=\"spark-note\">No daily data</p>");
     } else {
-      AppendSvgSparkline(out, result.trend,
+      AppendSvgSparkline(out, dashboard, result.trend,
                          result.target ? std::optional<double>(result.target->value) : std::nullopt);
     }
     out.append("</div></article>");
@@ -826,10 +899,18 @@ void AppendErrors(std::string& out, const std::vector<std::string>& errors) {
   out.append("</ul></div>");
 }
 
-void AppendWarnings(std::string& out, const LoadReport& report) {
+// True when a card has no value because of the data: the notes then open by themselves.
+bool AnyNoValueReason(const PageInput& in) {
+  for (const KpiResult& result : in.dashboard.kpis) {
+    if (NoValueReason(result, in.dashboard, in.data.report())) return true;
+  }
+  return false;
+}
+
+void AppendWarnings(std::string& out, const LoadReport& report, bool open) {
   const std::vector<std::string> warnings = report.Warnings();
   if (warnings.empty()) return;
-  out.append("<details class=\"notice\"><summary>");
+  out.append(open ? "<details class=\"notice\" open><summary>" : "<details class=\"notice\"><summary>");
   AppendThousands(out, warnings.size());
   out.append(warnings.size() == 1 ? " note" : " notes");
   out.append(" about the data file</summary><ul>");
@@ -929,8 +1010,8 @@ std::string RenderOverallPage(const PageInput& in) {
       case kSlotMaxDay: AppendOptionalDay(o, in.choices.max_day); break;
       case kSlotErrors: AppendErrors(o, in.errors); break;
       case kSlotSummary: AppendSummary(o, in); break;
-      case kSlotCards: AppendCards(o, in.dashboard); break;
-      case kSlotWarnings: AppendWarnings(o, in.data.report()); break;
+      case kSlotCards: AppendCards(o, in.dashboard, in.data.report()); break;
+      case kSlotWarnings: AppendWarnings(o, in.data.report(), AnyNoValueReason(in)); break;
       case kSlotFooter: AppendFooter(o, in.data.report(), ApiUrl(ViewUrl(ViewOf(in), {}))); break;
       case kSlotKpiData: AppendKpiData(o, in); break;
       case kSlotFormState: AppendViewState(o, ViewOf(in), false); break;

@@ -9,6 +9,7 @@
 #include "core/dashboard.h"
 #include "core/dataset.h"
 #include "core/query.h"
+#include "core/query_check.h"
 
 namespace keeta::web {
 
@@ -34,6 +35,8 @@ struct PageInput {
   const ViewerInfo* viewer = nullptr;       // null: no header account block, no notice
   bool granularity_chosen = false;  // granularity came from the URL (else: by range length)
   Day today = 0;                    // presets count back from here (or the data's last day)
+  // What in the filter cannot match (unknown names, a reversed range), with links to fixes.
+  std::vector<QueryWarning> query_warnings = {};
 };
 
 std::string RenderOverallPage(const PageInput& input);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -174,23 +175,61 @@ TEST_F(CliTest, TableShowsEveryKpiAndNoValueForAbsentColumns) {
   EXPECT_NE(cli.out.find("1 invalid value"), std::string::npos);  // the load report
 }
 
-TEST_F(CliTest, TableSaysWhichSpanItsSparklinesCover) {
-  // 4 days: every point fits, nothing to say.
-  const CliResult few = Run({"kpis", "--data", Write("data.csv", kCsv).string()});
+// The line of the table for one KPI label, without its trailing newline.
+std::string TableLine(const std::string& out, std::string_view label) {
+  const std::size_t at = out.find(std::string("  ") + std::string(label));
+  if (at == std::string::npos) return {};
+  return out.substr(at, out.find('\n', at) - at);
+}
+
+TEST_F(CliTest, TableSaysWhichSpanItsSparklinesCoverAndLeavesMissingDaysBlank) {
+  // 2025-01-01 .. 01-03 and then 01-06: two days without data are two blanks.
+  const std::string gappy = std::string(kCsv) + "2025-01-06,Omar,Sara,Mona,5,70,1,1\n";
+  const CliResult few = Run({"kpis", "--data", Write("gappy.csv", gappy).string()});
   ASSERT_EQ(few.exit_code, 0) << few.err;
-  EXPECT_EQ(few.out.find("sparklines:"), std::string::npos) << few.out;
+  EXPECT_NE(few.out.find("sparklines: one mark per day, 2025-01-01 to 2025-01-06; a blank is a "
+                         "day without data"), std::string::npos) << few.out;
+  const std::string chats = TableLine(few.out, "Total Chats");
+  // Four marks (three bytes each) around exactly two blanks: "▁█▁  ▁"-like, ending the line.
+  ASSERT_GE(chats.size(), 14u) << chats;
+  const std::string tail = chats.substr(chats.size() - 14);
+  EXPECT_EQ(tail.substr(9, 2), "  ") << chats;
+  EXPECT_EQ(tail[8] & 0xC0, 0x80) << chats;   // a mark just before the gap
+  EXPECT_EQ(tail[11] & 0xFF, 0xE2) << chats;  // and one just after
+
   // The bundled sample has a year of days: the sparklines show the last 30 and say so.
   const CliResult json = Run({"kpis", "--format", "json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  const std::size_t days = nlohmann::json::parse(json.out)["kpis"][0]["trend"].size();
-  ASSERT_GT(days, 30u);
+  const auto trend = nlohmann::json::parse(json.out)["kpis"][0]["trend"];
+  ASSERT_GT(trend.size(), 30u);
+  const std::string last = trend.back()[0];
   const CliResult year = Run({"kpis"});
   ASSERT_EQ(year.exit_code, 0) << year.err;
-  EXPECT_NE(year.out.find("sparklines: the last 30 of " + std::to_string(days) + " day points"),
-            std::string::npos) << year.out;
+  EXPECT_NE(year.out.find(" to " + last + " (the last 30)"), std::string::npos) << year.out;
   const CliResult months = Run({"kpis", "--granularity", "month"});
   ASSERT_EQ(months.exit_code, 0) << months.err;
-  EXPECT_EQ(months.out.find("sparklines:"), std::string::npos) << months.out;  // 12 points
+  EXPECT_NE(months.out.find("sparklines: one mark per month, "), std::string::npos) << months.out;
+  EXPECT_EQ(months.out.find("(the last"), std::string::npos) << months.out;  // 12 fit
+}
+
+TEST_F(CliTest, UnknownNameAndReversedRangeAreSaidOnStderrWithTheHonestZero) {
+  const fs::path csv = Write("data.csv", kCsv);
+  const CliResult cli = Run({"kpis", "--data", csv.string(), "--agent", "Ahmad", "--format", "json"});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.err.find("keeta: no agent 'Ahmad'; did you mean 'Ahmed'?\n"), std::string::npos)
+      << cli.err;
+  const auto body = nlohmann::json::parse(cli.out);
+  EXPECT_EQ(body["rows"], 0);
+  ASSERT_EQ(body["warnings"].size(), 1u);
+  EXPECT_EQ(body["warnings"][0]["code"], "unknown_name");
+  EXPECT_EQ(body["warnings"][0]["suggestions"], nlohmann::json::array({"Ahmed"}));
+
+  const CliResult reversed = Run({"kpis", "--data", csv.string(), "--from-date", "2025-01-03",
+                                  "--to-date", "2025-01-01"});
+  EXPECT_EQ(reversed.exit_code, 0) << reversed.err;
+  EXPECT_NE(reversed.err.find("the range ends (2025-01-01) before it starts (2025-01-03)"),
+            std::string::npos) << reversed.err;
+  EXPECT_NE(reversed.out.find("0 of 4 rows"), std::string::npos) << reversed.out;
 }
 
 TEST_F(CliTest, BadDateIsOneLineOnStderrAndNonZeroExit) {

@@ -372,6 +372,25 @@ TEST_F(HandlerTest, OpenApiDocumentIsServed) {
 
 // ---- errors ------------------------------------------------------------------------------
 
+TEST_F(HandlerTest, AnUnknownNameOrAReversedRangeIsAWarningBesideTheHonestZero) {
+  json body = ParseJson(Get("/api/v1/kpis?agent=Ahmad&agent=Badr"));
+  EXPECT_EQ(body["rows"], kDays);  // Badr's rows; Ahmad adds none
+  ASSERT_EQ(body["warnings"].size(), 1u);
+  EXPECT_EQ(body["warnings"][0], json::parse(R"({"code": "unknown_name", "param": "agent",
+      "value": "Ahmad", "suggestions": ["Ahmed"],
+      "message": "no agent 'Ahmad'; did you mean 'Ahmed'?"})"));
+  body = ParseJson(Get("/api/v1/kpis?from_date=2025-01-20&to_date=2025-01-10"));
+  EXPECT_EQ(body["rows"], 0);
+  ASSERT_EQ(body["warnings"].size(), 1u);
+  EXPECT_EQ(body["warnings"][0]["code"], "reversed_range");
+  EXPECT_EQ(body["warnings"][0]["param"], "to_date");
+  EXPECT_EQ(ParseJson(Get("/api/v1/kpis?agent=Ahmed"))["warnings"], json::array());
+  // The page says the same, with the suggestion as a link to the corrected view.
+  const Response page = Get("/overall?agent=Ahmad");
+  EXPECT_EQ(page.result(), http::status::ok);
+  EXPECT_NE(page.body().find("href=\"/overall?agent=Ahmed\"><bdi>Ahmed</bdi></a>?"), std::string::npos);
+}
+
 TEST_F(HandlerTest, BadDateIsA400NamingTheParameter) {
   ExpectApiError(Get("/api/v1/kpis?from_date=2025-02-30"), http::status::bad_request,
                  "invalid_date", "from_date");

@@ -55,7 +55,7 @@ Answer Kpis(std::string_view csv, Filter filter = {}) {
   a.data = test::DatasetFromCsv(csv);
   a.filter = std::move(filter);
   a.dashboard = ComputeDashboard(*a.data, Query{a.filter, {}});
-  a.text = KpisJson(*a.data, a.filter, a.dashboard);
+  a.text = KpisJson(*a.data, a.filter, a.dashboard, CheckQuery(*a.data, Query{a.filter, {}}));
   a.body = json::parse(a.text);
   return a;
 }
@@ -72,8 +72,9 @@ TEST(KpisJsonTest, HasExactlyTheDocumentedShape) {
   filter.from = ParseIsoDay("2025-01-01");
   const Answer a = Kpis(kFullCsv, filter);
   const json& body = a.body;
-  EXPECT_EQ(Keys(body), (std::set<std::string>{"filters", "rows", "granularity", "period",
-                                                "previous_period", "kpis", "data"}));
+  EXPECT_EQ(Keys(body), (std::set<std::string>{"filters", "rows", "warnings", "granularity",
+                                                "period", "previous_period", "kpis", "data"}));
+  EXPECT_EQ(body["warnings"], json::array());  // Ahmed is in the data
   EXPECT_EQ(Keys(body["filters"]), (std::set<std::string>{"agent", "team_leader", "supervisor",
                                                            "from_date", "to_date"}));
   EXPECT_EQ(body["filters"]["agent"], json::array({"Ahmed"}));
@@ -88,7 +89,7 @@ TEST(KpisJsonTest, HasExactlyTheDocumentedShape) {
     const json& kpi = body["kpis"][k];
     EXPECT_EQ(Keys(kpi), (std::set<std::string>{"id", "label", "unit", "value", "weighted",
                                                  "previous", "change", "change_pct", "target",
-                                                 "status", "trend"}));
+                                                 "status", "no_value_reason", "trend"}));
     EXPECT_EQ(kpi["id"], std::string(kKpis[k].id));
     EXPECT_EQ(kpi["label"], std::string(kKpis[k].label));
     EXPECT_EQ(kpi["unit"], std::string(kKpis[k].unit));

@@ -16,6 +16,7 @@
 
 #include "core/engine.h"
 #include "core/kpi_registry.h"
+#include "core/query_check.h"
 #include "test_data.h"
 #include "web/html_template.h"
 
@@ -404,6 +405,101 @@ TEST(OverallPage, NoDataRowsStillRendersTenCards) {
   EXPECT_EQ(CardValue(r.html, "csat"), "—");
   const nlohmann::json data = nlohmann::json::parse(KpiDataText(r.html));
   EXPECT_TRUE(data["days"].empty());
+}
+
+// The page for `csv` under `filter`, with the query's warnings as the handler passes them.
+std::string RenderWithChecks(std::string_view csv, const Filter& filter) {
+  const auto data = test::DatasetFromCsv(csv);
+  const Query query{filter, {}};
+  const Dashboard dashboard = ComputeDashboard(*data, query);
+  const FilterChoices choices = ComputeChoices(*data, query);
+  PageInput in{*data, filter, dashboard, choices, {}, std::nullopt};
+  in.query_warnings = CheckQuery(*data, query);
+  return RenderOverallPage(in);
+}
+
+TEST(OverallPage, ACardWithNoValueBecauseOfTheDataSaysWhyAndTheNotesOpen) {
+  constexpr std::string_view kJunkCsat =
+      "day,agent,total_chats,csat\n2025-01-01,Ahmed,3,\"9O\"\n2025-01-02,Omar,4,high\n";
+  const std::string html = RenderWithChecks(kJunkCsat, {});
+  EXPECT_THAT(Card(html, "csat"), HasSubstr("<p class=\"card-reason\">column &#39;csat&#39;: all 2 "
+                                            "values unreadable, e.g. &#39;9O&#39; on line 2</p>"));
+  EXPECT_THAT(Card(html, "avg_queue_time"),
+              HasSubstr("<p class=\"card-reason\">column &#39;avg_queue_time&#39; is not in the data"));
+  EXPECT_THAT(Card(html, "total_chats"), Not(HasSubstr("card-reason")));
+  EXPECT_THAT(html, HasSubstr("<details class=\"notice\" open>"));
+
+  // Every column present and readable: no reasons, and the notes (if any) stay closed.
+  const std::string fine = Render({}).html;
+  EXPECT_THAT(Card(fine, "total_chats"), Not(HasSubstr("card-reason")));
+  const std::string complete = RenderWithChecks(
+      "day,agent,team_leader,supervisor,total_chats,avg_response_time,csat,active_agents,"
+      "escalations,resolved,pending,avg_chat_duration,sales_conversion,avg_queue_time\n"
+      "2025-01-01,A,T,S,1,2,90,1,0,1,1,3,10,4\n"
+      "2025-01-02,A,T,S,1,2,x,1,0,1,1,3,10,4\n", {});
+  EXPECT_THAT(complete, Not(HasSubstr("card-reason")));
+  EXPECT_THAT(complete, HasSubstr("<details class=\"notice\"><summary>"));  // one junk cell
+}
+
+TEST(OverallPage, AnUnknownNameIsSaidWithLinksToTheSuggestions) {
+  Filter filter;
+  filter.AddName(Dimension::kAgent, "Ahmad");
+  filter.AddName(Dimension::kAgent, "Omar");
+  const std::string html = RenderWithChecks(
+      "day,agent,total_chats\n2025-01-01,Ahmed,3\n2025-01-01,Omar,4\n2025-01-02,Ahmet,1\n", filter);
+  const std::string_view hint = Between(html, "<div class=\"alert alert-hint\" role=\"status\">", "</div>");
+  EXPECT_EQ(hint,
+            "<ul><li data-code=\"unknown_name\">No agent <q><bdi>Ahmad</bdi></q>; did you mean "
+            "<a class=\"hint-fix\" href=\"/overall?agent=Omar&amp;agent=Ahmed\"><bdi>Ahmed</bdi></a> or "
+            "<a class=\"hint-fix\" href=\"/overall?agent=Omar&amp;agent=Ahmet\"><bdi>Ahmet</bdi></a>?</li></ul>");
+  // A name that is in the data raises nothing; nor does no filter at all.
+  Filter known;
+  known.AddName(Dimension::kAgent, "Omar");
+  EXPECT_THAT(RenderWithChecks("day,agent,total_chats\n2025-01-01,Omar,4\n", known),
+              Not(HasSubstr("alert-hint")));
+}
+
+TEST(OverallPage, AReversedRangeIsSaidWithALinkThatSwapsTheDates) {
+  Filter filter;
+  filter.from = ParseIsoDay("2025-01-02");
+  filter.to = ParseIsoDay("2025-01-01");
+  const std::string html = RenderWithChecks(kCsv, filter);
+  EXPECT_THAT(html, HasSubstr("The range ends on <time>2025-01-01</time>, before it starts "
+                              "(<time>2025-01-02</time>), so no day matches. <a class=\"hint-fix\" "
+                              "href=\"/overall?from_date=2025-01-01&amp;to_date=2025-01-02\">Swap the "
+                              "dates</a>"));
+  EXPECT_THAT(html, HasSubstr("No rows match these filters."));
+}
+
+// The x of each drawn point in the card's SVG path ("M0 50L500 40..." → {0, 500}), and
+// how many separate strokes (M commands) the path has.
+struct SvgPath {
+  std::vector<int> xs;
+  int strokes = 0;
+};
+SvgPath ParsePath(std::string_view card) {
+  const std::string_view d = Between(card, "<path d=\"", "\"");
+  SvgPath path;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (d[i] != 'M' && d[i] != 'L') continue;
+    if (d[i] == 'M') ++path.strokes;
+    path.xs.push_back(std::stoi(std::string(d.substr(i + 1))));
+  }
+  return path;
+}
+
+TEST(OverallPage, MissingDaysAreGapsInTheSvgSparklineAtTheirPlaceInTime) {
+  // Days 1, 2, 3 then 6: x by the calendar (0, 200, 400, 1000), and the line breaks after
+  // day 3 instead of joining it to day 6.
+  const std::string html = RenderWithChecks(
+      "day,agent,total_chats\n2025-01-01,A,1\n2025-01-02,A,2\n2025-01-03,A,3\n2025-01-06,A,4\n", {});
+  const SvgPath path = ParsePath(Card(html, "total_chats"));
+  EXPECT_EQ(path.xs, (std::vector<int>{0, 200, 400, 1000}));
+  EXPECT_EQ(path.strokes, 2);
+  // Without a gap the same four days are one stroke.
+  const std::string joined = RenderWithChecks(
+      "day,agent,total_chats\n2025-01-01,A,1\n2025-01-02,A,2\n2025-01-03,A,3\n2025-01-04,A,4\n", {});
+  EXPECT_EQ(ParsePath(Card(joined, "total_chats")).strokes, 1);
 }
 
 TEST(OverallPage, NoInlineScriptsOrHandlers) {

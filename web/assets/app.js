@@ -58,6 +58,37 @@
     return Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / 1000;
   }
 
+  // The first day of the bucket after `iso` (a day, a week's Monday, a month's 1st).
+  function nextBucket(iso, granularity) {
+    const d = new Date(isoDayToSeconds(iso) * 1000);
+    if (granularity === 'month') d.setUTCMonth(d.getUTCMonth() + 1);
+    else d.setUTCDate(d.getUTCDate() + (granularity === 'week' ? 7 : 1));
+    return d.toISOString().slice(0, 10);
+  }
+
+  // Trend points hold only buckets with data. A chart that drew them as they are would join
+  // the line over missing days, so a point with no data is put after each point whose next
+  // bucket is missing: {days, at}, where at[i] is where trend point i landed.
+  function spreadDays(days, granularity) {
+    const out = [];
+    const at = [];
+    days.forEach((day, i) => {
+      at.push(out.length);
+      out.push(day);
+      if (i + 1 < days.length) {
+        const next = nextBucket(day, granularity);
+        if (next < days[i + 1]) out.push(next);
+      }
+    });
+    return { days: out, at };
+  }
+
+  function spreadValues(spread, values) {
+    const out = new Array(spread.days.length).fill(null);
+    values.forEach((v, i) => { out[spread.at[i]] = v; });
+    return out;
+  }
+
   const sparks = [];  // {box, plot, tip}
   const GRANULARITY_WORD = { day: 'Daily', week: 'Weekly', month: 'Monthly' };
   const OP_TEXT = { '>=': '≥', '<=': '≤', '>': '>', '<': '<' };
@@ -110,8 +141,8 @@
     };
   }
 
-  function buildSpark(box, kpi, days, xs) {
-    const values = kpi.values;
+  // `values`, `days` and `xs` are spread (spreadDays): a missing bucket is a null.
+  function buildSpark(box, kpi, values, days, xs) {
     const tip = document.createElement('div');
     tip.className = 'spark-tip';
     tip.hidden = true;
@@ -162,7 +193,7 @@
             }
             tipDay.textContent = days[idx];
             tipDay.dateTime = days[idx];
-            tipValue.textContent = values[idx] === null ? 'no value' : formatWithUnit(kpi, values[idx]);
+            tipValue.textContent = values[idx] === null ? 'no data' : formatWithUnit(kpi, values[idx]);
             tip.hidden = false;
             positionTip(spark, u, idx, xs);
           },
@@ -180,13 +211,15 @@
   }
 
   // The days and KPI formats of the dashboard on screen (live updates replace them).
-  const shown = { days: [], xs: [], formats: new Map(), granularity: 'day', targets: new Map(), page: null };
+  const shown = { days: [], spread: { days: [], at: [] }, xs: [], formats: new Map(), granularity: 'day',
+    targets: new Map(), page: null };
 
   // (Re)draws every sparkline from {days, kpis: [{id, label, unit, values}]}. A redraw
   // builds the new chart before removing the old one, in the same frame: no flicker.
   function renderSparklines(data) {
     shown.days = data.days;
-    shown.xs = data.days.map(isoDayToSeconds);
+    shown.spread = spreadDays(data.days, shown.granularity);
+    shown.xs = shown.spread.days.map(isoDayToSeconds);
     const byId = new Map(data.kpis.map((k) => [k.id, k]));
     let drawn = 0;
     for (const box of document.querySelectorAll('.spark[data-kpi]')) {
@@ -201,7 +234,7 @@
         sparks[at].plot.destroy();
         sparks.splice(at, 1);
       }
-      if (!kpi || !kpi.available || kpi.values.length !== shown.xs.length || shown.xs.length === 0) {
+      if (!kpi || !kpi.available || kpi.values.length !== shown.days.length || shown.days.length === 0) {
         // No chart: say why, as the server does.
         if (!box.querySelector('.spark-note') && at >= 0) {
           const note = document.createElement('p');
@@ -213,7 +246,7 @@
       }
       kpi.format = shown.formats.get(kpi.id) || kpi.format;
       kpi.target = shown.targets.get(kpi.id) || null;
-      const spark = buildSpark(box, kpi, shown.days, shown.xs);
+      const spark = buildSpark(box, kpi, spreadValues(shown.spread, kpi.values), shown.spread.days, shown.xs);
       spark.signature = signature;
       sparks.push(spark);
       resizeObserver?.observe(box);
@@ -255,7 +288,9 @@
       for (let i = 0; i < sparks.length; i++) {
         const old = sparks[i];
         old.plot.destroy();
-        sparks[i] = buildSpark(old.box, old.kpi, shown.days, shown.xs);
+        sparks[i] = buildSpark(old.box, old.kpi, spreadValues(shown.spread, old.kpi.values),
+          shown.spread.days, shown.xs);
+        sparks[i].signature = old.signature;
       }
     });
   }
@@ -281,7 +316,23 @@
     el.classList.add('is-updated');
   }
 
+  // The card's one line on why it has no value (the server's card-reason), kept in step.
+  function updateReason(card, reason) {
+    let line = card.querySelector('.card-reason');
+    if (!reason) {
+      line?.remove();
+      return;
+    }
+    if (!line) {
+      line = document.createElement('p');
+      line.className = 'card-reason';
+      card.querySelector('.card-value').after(line);
+    }
+    if (line.textContent !== reason) line.textContent = reason;
+  }
+
   function updateCard(card, kpi) {
+    updateReason(card, kpi.no_value_reason || null);
     const format = shown.formats.get(kpi.id) || 'decimal1';
     const dataValue = kpi.value === null ? '' : String(kpi.value);
     if (card.dataset.value === dataValue) return;
@@ -329,7 +380,8 @@
     }
   }
 
-  function updateNotes(warnings) {
+  // `open`: a card has no value because of the data, so the notes open by themselves.
+  function updateNotes(warnings, open) {
     let notice = document.querySelector('details.notice');
     if (warnings.length === 0) {
       notice?.remove();
@@ -350,6 +402,7 @@
       list.append(item);
     }
     notice.replaceChildren(summary, list);
+    if (open) notice.open = true;
   }
 
   function updateDataInfo(data) {
@@ -398,7 +451,7 @@
       });
     }
     updateSummary(dashboard.rows, days.length, dashboard.granularity);
-    updateNotes(dashboard.data.warnings);
+    updateNotes(dashboard.data.warnings, kpis.some((k) => k.no_value_reason));
     updateDataInfo(dashboard.data);
     document.querySelector('.banner-warn')?.remove();
   }
@@ -762,8 +815,15 @@
     const previousKpi = previous ? previous.kpis.find((k) => k.id === id) : null;
     const shift = data.previous ? dayToSeconds(shown.days[0]) - dayToSeconds(
       previous && previousKpi && previousKpi.trend.length ? previousKpi.trend[0][0] : data.previous.from) : 0;
-    const [xs, current, before] = alignSeries(shown.days, kpi.values,
-      previousKpi ? previousKpi.trend : [], shift);
+    // Both periods spread, so a missing bucket breaks each line rather than being joined over.
+    let previousTrend = [];
+    if (previousKpi) {
+      const prevSpread = spreadDays(previousKpi.trend.map((p) => p[0]), shown.granularity);
+      const prevValues = spreadValues(prevSpread, previousKpi.trend.map((p) => p[1]));
+      previousTrend = prevSpread.days.map((day, i) => [day, prevValues[i]]);
+    }
+    const [xs, current, before] = alignSeries(shown.spread.days, spreadValues(shown.spread, kpi.values),
+      previousTrend, shift);
 
     const body = d.querySelector('.chart-body');
     bigPlot?.destroy();
@@ -815,7 +875,59 @@
     }
   }
 
+  // Dates read as ISO (YYYY-MM-DD) whatever the browser's locale: a native date field shows
+  // the locale's order (01/15/2025 in en-US), so each becomes an ISO text field, with the
+  // native calendar behind a button where the browser can open one (showPicker).
+  function initDateInputs() {
+    const CALENDAR = '<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="none" ' +
+      'stroke="currentColor" stroke-width="1.4"><rect x="2" y="3" width="12" height="11" rx="1.5"/>' +
+      '<path d="M2 6.5h12M5 1.5v3M11 1.5v3"/></svg>';
+    for (const input of document.querySelectorAll('#filters input[type="date"]')) {
+      const label = document.querySelector(`label[for="${input.id}"]`)?.textContent || 'a day';
+      const box = document.createElement('div');
+      box.className = 'date-box';
+      input.before(box);
+      box.append(input);
+      const native = document.createElement('input');
+      native.type = 'date';
+      native.className = 'date-native';
+      native.tabIndex = -1;
+      native.setAttribute('aria-hidden', 'true');
+      native.min = input.min;
+      native.max = input.max;
+      input.type = 'text';
+      input.inputMode = 'numeric';
+      input.placeholder = 'YYYY-MM-DD';
+      input.pattern = '\\d{4}-\\d{2}-\\d{2}';
+      input.maxLength = 10;
+      input.autocomplete = 'off';
+      input.title = 'A day as YYYY-MM-DD';
+      input.dataset.iso = '';
+      if (typeof native.showPicker !== 'function') continue;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'date-button';
+      button.setAttribute('aria-label', label + ': choose from a calendar');
+      button.innerHTML = CALENDAR;
+      box.append(native, button);
+      button.addEventListener('click', () => {
+        native.value = /^\d{4}-\d{2}-\d{2}$/.test(input.value) ? input.value : '';
+        try {
+          native.showPicker();
+        } catch (e) {
+          input.focus();  // not allowed here: typing still works
+        }
+      });
+      native.addEventListener('change', () => {
+        input.value = native.value;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+    }
+  }
+
   initLive();  // first: it reads the form as served, before the pickers are touched
+  initDateInputs();
   initFilters();
   drawSparklines();
   initCards();
