@@ -175,8 +175,15 @@ class Client : public std::enable_shared_from_this<Client> {
  public:
   Client(net::io_context& ioc, Progress& progress) : ws_(ioc), progress_(progress) {}
 
-  void Start(tcp::endpoint endpoint, std::string target) {
+  // `source`: the local address to connect from. The server admits at most 256
+  // connections per address, so a thousand clients come from several loopback addresses.
+  void Start(tcp::endpoint endpoint, std::string target, const net::ip::address& source) {
     target_ = std::move(target);
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    beast::error_code bind_error;
+    socket.open(tcp::v4(), bind_error);
+    if (!bind_error) socket.bind(tcp::endpoint(source, 0), bind_error);
+    if (bind_error) return Fail();
     beast::get_lowest_layer(ws_).async_connect(endpoint, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->Fail();
       self->ws_.async_handshake("127.0.0.1", self->target_, [self](beast::error_code ec2) {
@@ -278,7 +285,9 @@ int Run(const Options& options) {
   std::vector<std::string> filters(agents.begin(), agents.end());
   for (int i = 0; i < options.clients; ++i) {
     const std::string target = "/api/v1/live?agent=" + PercentEncode(filters[static_cast<std::size_t>(i) % filters.size()]);
-    std::make_shared<Client>(ioc, progress)->Start(endpoint, target);
+    // 200 clients per loopback address: 127.0.0.2, 127.0.0.3, ...
+    const auto source = net::ip::make_address_v4(0x7F000002u + static_cast<unsigned>(i / 200));
+    std::make_shared<Client>(ioc, progress)->Start(endpoint, target, source);
   }
   auto guard = net::make_work_guard(ioc);
   std::thread io([&] { ioc.run(); });

@@ -40,8 +40,17 @@ bool CompleteFileRule::ReadyToLoad(const FileLook& look, Clock::time_point now) 
     previous_since_ = now;
     unchanged_looks_ = 1;
   }
+  ready_as_append_ = false;
   if (loaded_ == look.stamp || unchanged_looks_ < 2) return false;
-  return now - previous_since_ >= (look.ends_with_newline ? timing_.settle : timing_.quiet);
+  const auto unchanged_for = now - previous_since_;
+  const bool grew = look.ends_with_newline && loaded_ && loaded_->device == look.stamp.device &&
+                    loaded_->inode == look.stamp.inode && look.stamp.size > loaded_->size &&
+                    not_an_append_ != look.stamp;
+  if (grew && unchanged_for >= timing_.append_settle) {
+    ready_as_append_ = true;
+    return true;
+  }
+  return unchanged_for >= (look.ends_with_newline ? timing_.settle : timing_.quiet);
 }
 
 void CompleteFileRule::Loaded(const FileStamp& stamp) { loaded_ = stamp; }

@@ -11,6 +11,10 @@
 //   - a last byte that is a newline; a file that does not end with one (being appended
 //     to, or simply written without a final newline) must instead stay unchanged for
 //     `quiet`;
+//   - except for an append: the same inode as the version loaded, larger, ending with a
+//     newline, and (checked by the caller: NotAnAppend otherwise) its old bytes unchanged
+//     needs to stay unchanged only for `append_settle`, because whole lines added at the
+//     end are a consistent version at every step, while a rewrite seen half-way is not;
 // and the reader then checks that the file did not change while it was being read.
 // Looking also refuses what is not a regular file (a FIFO or a device would block a
 // reader forever) and opens without blocking.
@@ -51,12 +55,19 @@ class CompleteFileRule {
   struct Timing {
     std::chrono::milliseconds settle{500};   // unchanged this long, ending with a newline
     std::chrono::milliseconds quiet{5000};   // unchanged this long, without one
+    std::chrono::milliseconds append_settle{20};  // unchanged this long, an append
   };
   explicit CompleteFileRule(Timing timing) : timing_(timing) {}
 
   // Records a look taken at `now`; true when this version is complete by the rule and not
   // yet loaded.
   bool ReadyToLoad(const FileLook& look, Clock::time_point now);
+  // After ReadyToLoad said true: whether it did so early, as an append. The caller then
+  // checks that the old bytes are unchanged, and calls NotAnAppend when they are not.
+  bool ready_as_append() const { return ready_as_append_; }
+  // The version just offered as an append is not one (its old bytes changed): it is
+  // offered again only once it has settled like any other version.
+  void NotAnAppend() { not_an_append_ = previous_; }
   // A load of `stamp` was attempted (whatever its outcome): not offered again until the
   // file changes.
   void Loaded(const FileStamp& stamp);
@@ -69,6 +80,8 @@ class CompleteFileRule {
   std::optional<FileStamp> previous_;
   Clock::time_point previous_since_;  // the first look that saw previous_
   int unchanged_looks_ = 0;           // consecutive looks that saw previous_ (capped at 2)
+  bool ready_as_append_ = false;
+  std::optional<FileStamp> not_an_append_;
 };
 
 // How a source opens files: ::open in production; tests inject failures (EMFILE).

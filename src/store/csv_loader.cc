@@ -1300,18 +1300,30 @@ Result<CsvTable> AppendableCsv::ReadAll() {
   return table;
 }
 
+bool AppendableCsv::OldBytesUnchanged(int fd, std::uint64_t size) const {
+  const State& state = *state_;
+  if (size <= state.offset) return false;
+  // The old bytes must still be there: the same first and last bytes as when read.
+  return ReadAt(fd, 0, state.head.size()) == state.head &&
+         ReadAt(fd, state.offset - state.tail.size(), state.tail.size()) == state.tail;
+}
+
+bool AppendableCsv::OnlyGrew() const {
+  if (state_ == nullptr) return false;
+  auto opened = OpenForReading(path_, source_);
+  if (!opened) return false;
+  const auto [fd, size] = *opened;
+  FdCloser closer(fd);
+  return OldBytesUnchanged(fd, size);
+}
+
 Result<CsvTable> AppendableCsv::ReadAppended() {
   auto opened = OpenForReading(path_, source_);
   if (!opened) return opened.error();
   const auto [fd, size] = *opened;
   FdCloser closer(fd);
   State& state = *state_;
-  if (size <= state.offset) return Error{"not an append", ""};
-  // The old bytes must still be there: the same first and last bytes as when read.
-  if (ReadAt(fd, 0, state.head.size()) != state.head ||
-      ReadAt(fd, state.offset - state.tail.size(), state.tail.size()) != state.tail) {
-    return Error{"not an append", ""};
-  }
+  if (!OldBytesUnchanged(fd, size)) return Error{"not an append", ""};
   if (::lseek(fd, static_cast<off_t>(state.offset), SEEK_SET) < 0) {
     return Error{fmt::format("cannot read '{}': {}", source_, ErrnoText(errno)), ""};
   }

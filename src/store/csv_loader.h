@@ -47,12 +47,16 @@ class AppendableCsv {
   Result<CsvTable> Read();
   // Whether the next Read may take the append path.
   bool can_append() const;
+  // Whether the file now only extends what the last Read took: more bytes after it, and
+  // its first and last 64 KiB as they were (the next Read then parses just the new bytes).
+  bool OnlyGrew() const;
 
  private:
   static constexpr std::uint64_t kCheckBytes = 64 * 1024;
   struct State;
   Result<CsvTable> ReadAll();
   Result<CsvTable> ReadAppended();
+  bool OldBytesUnchanged(int fd, std::uint64_t size) const;
 
   std::string path_;
   std::string source_;

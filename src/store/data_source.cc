@@ -66,7 +66,17 @@ class CsvSource final : public DataSource {
     if (!opened.file) return opened.error.message != reported_error_;  // new failure
     const std::optional<FileLook> look = LookAt(*opened.file);
     if (!look) return false;
-    return rule_.ReadyToLoad(*look, Clock::now());
+    append_stamp_.reset();
+    if (!rule_.ReadyToLoad(*look, Clock::now())) return false;
+    if (rule_.ready_as_append()) {
+      // Early only if it really is an append; a rewrite that happens to be longer waits.
+      if (!csv_.OnlyGrew()) {
+        rule_.NotAnAppend();
+        return false;
+      }
+      append_stamp_ = look->stamp;
+    }
+    return true;
   }
 
   Result<std::shared_ptr<const Dataset>> Load() override {
@@ -78,6 +88,13 @@ class CsvSource final : public DataSource {
     }
     const std::optional<FileLook> before = LookAt(*opened.file);
     if (!before) return Fail({fmt::format("cannot read '{}'", label_), true});
+    if (append_stamp_ && before->stamp != *append_stamp_) {
+      // Changed again since it was checked as an append: nothing to publish yet; the rule
+      // looks at the new version as at any other.
+      append_stamp_.reset();
+      return std::shared_ptr<const Dataset>();
+    }
+    append_stamp_.reset();
     auto parsed = csv_.Read();  // only the appended rows when the file just grew
     // What was read is the version looked at: unchanged, and still the file at the path.
     const std::optional<FileLook> after = LookAt(*opened.file);
@@ -128,6 +145,7 @@ class CsvSource final : public DataSource {
   const std::string label_;
   AppendableCsv csv_;
   CompleteFileRule rule_;
+  std::optional<FileStamp> append_stamp_;  // offered early as an append (MaybeChanged)
   bool attempted_ = false;
   std::string reported_error_;       // the last failure, "" after a success
   std::optional<Clock::time_point> retry_at_;  // a transient failure's next retry

@@ -27,7 +27,9 @@ class DataSource {
   // due, or when there is a new failure to report. True before the first Load.
   virtual bool MaybeChanged() = 0;
 
-  // Loads a fresh snapshot. On error nothing changes for whoever holds the last one.
+  // Loads a fresh snapshot. On error nothing changes for whoever holds the last one. After
+  // a first successful Load it may also return null: what MaybeChanged offered changed
+  // again before it was read, so there is nothing new to publish yet.
   virtual Result<std::shared_ptr<const Dataset>> Load() = 0;
 
   // A descriptor that turns readable when the data may have changed (a database's change

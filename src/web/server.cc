@@ -1109,6 +1109,7 @@ class Housekeeper {
     auto loaded = source_.Load();
     const auto millis =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    if (loaded && *loaded == nullptr) return true;  // changed again before it was read
     if (loaded) {
       const std::size_t rows = (*loaded)->rows();
       holder_.Publish(std::move(*loaded));

@@ -131,6 +131,56 @@ TEST_F(DataSourceTest, AnAtomicRenameIsPublishedAfterTwoLooks) {
   EXPECT_EQ(LoadRows(*source), 5u);
 }
 
+// A settle time no test waits out, and appends that need only two looks: only an append
+// can be offered early.
+CsvSourceOptions AppendsEarly() {
+  CsvSourceOptions options;
+  options.timing.settle = std::chrono::hours(1);
+  options.timing.append_settle = std::chrono::milliseconds(0);
+  return options;
+}
+
+TEST_F(DataSourceTest, AnAppendOfWholeLinesIsPublishedWithoutTheSettleTime) {
+  Write(std::string(kHeader) + Rows(1, 2));
+  auto source = MakeCsvSource(path_, AppendsEarly());
+  ASSERT_EQ(LoadRows(*source), 2u);
+  Append(Rows(3, 2));
+  EXPECT_FALSE(source->MaybeChanged()) << "offered at first sight";
+  ASSERT_TRUE(source->MaybeChanged()) << "an append waited for the settle time";
+  EXPECT_EQ(LoadRows(*source), 4u);
+  EXPECT_FALSE(source->MaybeChanged());
+  // Half a line appended is still not offered, however often it is looked at.
+  Append("2025-01-05,Torn Ag");
+  for (int look = 0; look < 4; ++look) EXPECT_FALSE(source->MaybeChanged()) << look;
+}
+
+TEST_F(DataSourceTest, ALongerRewriteInPlaceIsNotMistakenForAnAppend) {
+  Write(std::string(kHeader) + Rows(1, 2));
+  auto source = MakeCsvSource(path_, AppendsEarly());
+  ASSERT_EQ(LoadRows(*source), 2u);
+  // Same file, longer, ending on a whole line, but its old bytes are not there any more.
+  Write(std::string(kHeader) + Rows(5, 6));
+  for (int look = 0; look < 4; ++look) {
+    EXPECT_FALSE(source->MaybeChanged()) << "a rewrite was offered early at look " << look;
+  }
+}
+
+TEST_F(DataSourceTest, AnAppendThatGrowsAgainBeforeItIsReadPublishesNothingYet) {
+  Write(std::string(kHeader) + Rows(1, 2));
+  auto source = MakeCsvSource(path_, AppendsEarly());
+  ASSERT_EQ(LoadRows(*source), 2u);
+  Append(Rows(3, 1));
+  EXPECT_FALSE(source->MaybeChanged());
+  ASSERT_TRUE(source->MaybeChanged());
+  Append(Rows(4, 1));  // between the check and the read
+  auto loaded = source->Load();
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(*loaded, nullptr) << "published a version that was not the one checked";
+  EXPECT_FALSE(source->MaybeChanged());
+  ASSERT_TRUE(source->MaybeChanged());
+  EXPECT_EQ(LoadRows(*source), 4u);
+}
+
 TEST_F(DataSourceTest, AFileWithNoKnownColumnIsALoadError) {
   Write("invoice,amount\nA-1,20\nA-2,30\n");
   auto source = MakeCsvSource(path_, Looks());
@@ -258,6 +308,33 @@ TEST(CompleteFileRuleTest, NewlineEndedFilesNeedTwoEqualLooksOverTheSettleTime) 
   EXPECT_FALSE(rule.ReadyToLoad(Look(20, 2, true), kT0 + milliseconds(1000)));
   EXPECT_FALSE(rule.ReadyToLoad(Look(30, 3, true), kT0 + milliseconds(2000)));  // growing
   EXPECT_TRUE(rule.ReadyToLoad(Look(30, 3, true), kT0 + milliseconds(2500)));
+}
+
+TEST(CompleteFileRuleTest, AGrownFileIsOfferedEarlyAsAnAppendUnlessItIsNotOne) {
+  CompleteFileRule rule(kTiming);  // append_settle: the default, 20 ms
+  ASSERT_FALSE(rule.ReadyToLoad(Look(10, 1, true), kT0));
+  ASSERT_TRUE(rule.ReadyToLoad(Look(10, 1, true), kT0 + milliseconds(500)));
+  EXPECT_FALSE(rule.ready_as_append());  // nothing loaded before it
+  rule.Loaded(Look(10, 1, true).stamp);
+  EXPECT_FALSE(rule.ReadyToLoad(Look(20, 2, true), kT0 + milliseconds(1000)));
+  EXPECT_FALSE(rule.ReadyToLoad(Look(20, 2, true), kT0 + milliseconds(1019)));
+  EXPECT_TRUE(rule.ReadyToLoad(Look(20, 2, true), kT0 + milliseconds(1020)));
+  EXPECT_TRUE(rule.ready_as_append());
+  // Its old bytes changed: the same version now waits for the settle time.
+  rule.NotAnAppend();
+  EXPECT_FALSE(rule.ReadyToLoad(Look(20, 2, true), kT0 + milliseconds(1100)));
+  EXPECT_TRUE(rule.ReadyToLoad(Look(20, 2, true), kT0 + milliseconds(1500)));
+  EXPECT_FALSE(rule.ready_as_append());
+  // A shorter file, another inode, or no final newline is never an append.
+  rule.Loaded(Look(20, 2, true).stamp);
+  EXPECT_FALSE(rule.ReadyToLoad(Look(15, 3, true), kT0 + milliseconds(2000)));
+  EXPECT_FALSE(rule.ReadyToLoad(Look(15, 3, true), kT0 + milliseconds(2100)));
+  FileLook other = Look(30, 4, true);
+  other.stamp.inode = 8;
+  EXPECT_FALSE(rule.ReadyToLoad(other, kT0 + milliseconds(3000)));
+  EXPECT_FALSE(rule.ReadyToLoad(other, kT0 + milliseconds(3100)));
+  EXPECT_FALSE(rule.ReadyToLoad(Look(30, 5, false), kT0 + milliseconds(4000)));
+  EXPECT_FALSE(rule.ReadyToLoad(Look(30, 5, false), kT0 + milliseconds(4100)));
 }
 
 TEST(CompleteFileRuleTest, FilesWithoutAFinalNewlineNeedTheQuietTime) {
