@@ -8,6 +8,7 @@
 
 #include "cli/load_flags.h"
 #include "core/engine.h"
+#include "core/query_check.h"
 #include "core/view_options.h"
 #include "export/csv.h"
 #include "export/pdf.h"
@@ -72,6 +73,10 @@ int ExportCommand::Run() const {
   auto data = (*source)->Load();
   if (!data) return Fail(data.error().message);
   const Query query{std::move(*filter), {}};
+  // As `keeta kpis`: what cannot match is said on stderr; the file holds the honest zeros.
+  for (const QueryWarning& warning : CheckQuery(**data, query)) {
+    std::fprintf(stderr, "keeta: %s\n", warning.message.c_str());
+  }
 
   std::ofstream out(out_path_, std::ios::binary | std::ios::trunc);
   if (!out) return Fail(fmt::format("cannot write '{}'", out_path_));

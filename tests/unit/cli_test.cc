@@ -230,6 +230,15 @@ TEST_F(CliTest, UnknownNameAndReversedRangeAreSaidOnStderrWithTheHonestZero) {
   EXPECT_NE(reversed.err.find("the range ends (2025-01-01) before it starts (2025-01-03)"),
             std::string::npos) << reversed.err;
   EXPECT_NE(reversed.out.find("0 of 4 rows"), std::string::npos) << reversed.out;
+
+  // `keeta export` says the same and still writes the file.
+  const fs::path out = Write("kpis.csv", "");
+  const CliResult exported = Run({"export", "--data", csv.string(), "--out", out.string(),
+                                  "--agent", "Ahmad"});
+  EXPECT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_NE(exported.err.find("keeta: no agent 'Ahmad'; did you mean 'Ahmed'?"), std::string::npos)
+      << exported.err;
+  EXPECT_GT(fs::file_size(out), 0u);
 }
 
 TEST_F(CliTest, BadDateIsOneLineOnStderrAndNonZeroExit) {
