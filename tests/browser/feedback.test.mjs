@@ -5,7 +5,7 @@
 // test writes: junk in every csat cell and five days missing in the middle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fetchJson, formatKpi, kpiFormat, screenshot, useServerAndBrowser, watchErrors } from './helpers.mjs';
@@ -122,5 +122,18 @@ test('the date fields read and take ISO dates whatever the browser locale', asyn
   await Promise.all([page.waitForURL(/to_date=2025-01-08/), page.click('button[type=submit]')]);
   assert.equal(await page.locator('#to_date').inputValue(), '2025-01-08');
   await screenshot(page, 'feedback-iso-dates.png');
+  await context.close();
+});
+
+// Last: it changes the file.
+test('a live update in which the unknown name now has rows takes the hint away', async () => {
+  const { context, page, errors } = await open('/overall?agent=Zed');
+  assert.equal(await page.locator('.alert-hint').count(), 1);
+  await page.waitForSelector('.live-status[data-state="live"]');
+  appendFileSync(file, '2025-01-20,Zed,Sara,Mona,50,high,40\n');
+  await page.waitForSelector('.alert-hint', { state: 'detached', timeout: 15000 });
+  assert.equal(await page.textContent('.card[data-kpi="total_chats"] .value'), '50');
+  assert.equal(page.url().endsWith('/overall?agent=Zed'), true, 'no reload');
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -271,16 +271,21 @@
 
   function drawSparklines() {
     const data = readKpiData();
-    if (!data || typeof window.uPlot !== 'function' || data.days.length === 0) {
+    if (!data) {
       document.documentElement.dataset.sparklines = '0';
       return;
     }
+    // The formats first, even with nothing to draw yet: live updates format cards by them.
     shown.page = data;
     shown.granularity = data.granularity || 'day';
     for (const kpi of data.kpis) {
       shown.formats.set(kpi.id, kpi.format);
       shown.targets.set(kpi.id, kpi.target || null);
       kpi.available = !document.querySelector(`.card[data-kpi="${kpi.id}"][data-unavailable]`);
+    }
+    if (typeof window.uPlot !== 'function' || data.days.length === 0) {
+      document.documentElement.dataset.sparklines = '0';
+      return;
     }
     renderSparklines(data);
 
@@ -454,6 +459,10 @@
     }
     updateSummary(dashboard.rows, days.length, dashboard.granularity);
     updateNotes(dashboard.data.warnings, kpis.some((k) => k.no_value_reason));
+    // A name the data now has, or dates fixed elsewhere: the hint has nothing left to say.
+    if (Array.isArray(dashboard.warnings) && dashboard.warnings.length === 0) {
+      document.querySelector('.alert-hint')?.remove();
+    }
     updateDataInfo(dashboard.data);
     document.querySelector('.banner-warn')?.remove();
   }
@@ -727,7 +736,16 @@
       if (picker && target.type === 'checkbox') {
         updatePickerLabel(picker);
         scheduleNarrow();
-      } else if (target.type === 'date') {
+      } else if (target.name === 'from_date' || target.name === 'to_date') {
+        scheduleNarrow();
+      }
+    });
+    // A date typed into the ISO field narrows as soon as it is a whole day (or cleared),
+    // without waiting for the field to lose focus.
+    form.addEventListener('input', (event) => {
+      const target = event.target;
+      if ((target.name === 'from_date' || target.name === 'to_date') &&
+          (target.value === '' || /^\d{4}-\d{2}-\d{2}$/.test(target.value))) {
         scheduleNarrow();
       }
     });
