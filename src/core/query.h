@@ -48,6 +48,9 @@ struct Query {
 // Query-string parameter names (also the CLI's flag names with '-' for '_').
 inline constexpr std::array<std::string_view, kDimensionCount> kNameParams{
     "agent", "team_leader", "supervisor"};
+// The same dimensions in a sentence ("no team leader 'X'").
+inline constexpr std::array<std::string_view, kDimensionCount> kDimensionWords{
+    "agent", "team leader", "supervisor"};
 inline constexpr std::string_view kFromParam = "from_date";
 inline constexpr std::string_view kToParam = "to_date";
 

@@ -68,18 +68,9 @@ std::size_t EditDistance(const std::u32string& a, const std::u32string& b, std::
   return prev[m];
 }
 
-std::string_view DimensionWords(Dimension d) {
-  switch (d) {
-    case Dimension::kAgent: return "agent";
-    case Dimension::kTeamLeader: return "team leader";
-    case Dimension::kSupervisor: return "supervisor";
-  }
-  return "name";
-}
-
 std::string UnknownNameMessage(Dimension d, std::string_view name,
                                const std::vector<std::string>& suggestions) {
-  std::string message = fmt::format("no {} '{}'", DimensionWords(d), name);
+  std::string message = fmt::format("no {} '{}'", kDimensionWords[Index(d)], name);
   if (suggestions.empty()) return message;
   message += "; did you mean ";
   for (std::size_t i = 0; i < suggestions.size(); ++i) {
@@ -145,7 +136,7 @@ std::vector<QueryWarning> CheckQuery(const Dataset& data, const Query& query) {
         warning.value = name;
         if (!data.has_dimension(static_cast<Dimension>(d))) {
           warning.message = fmt::format("no {} '{}': the data has no {} column",
-                                        DimensionWords(static_cast<Dimension>(d)), name, kNameParams[d]);
+                                        kDimensionWords[d], name, kNameParams[d]);
           warnings.push_back(std::move(warning));
           continue;
         }

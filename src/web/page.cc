@@ -61,10 +61,6 @@ constexpr std::array<std::string_view, 22> kOverallSlots{
     "warnings", "footer",   "kpi_data",       "account",  "form_state", "presets",
     "view_bar", "breakdown", "export_menu", "data_period"};
 
-// "agent", "team leader", "supervisor": a dimension in a sentence (kNameParams order).
-constexpr std::array<std::string_view, kDimensionCount> kDimensionWords{"agent", "team leader",
-                                                                         "supervisor"};
-
 enum ErrorSlot : std::size_t { kSlotStatus, kSlotErrorTitle, kSlotMessage };
 constexpr std::array<std::string_view, 3> kErrorSlots{"status", "title", "message"};
 
