@@ -20,6 +20,7 @@
 #include "core/date.h"
 #include "core/engine.h"
 #include "core/query.h"
+#include "core/query_check.h"
 #include "core/view_options.h"
 
 namespace keeta::bench {
@@ -58,7 +59,7 @@ std::string MiddleName(const Dataset& data, Dimension d, double at = 0.5) {
   return names[static_cast<std::size_t>(at * static_cast<double>(names.size() - 1))];
 }
 
-enum class Kind { kDashboard, kChoices, kBreakdown };
+enum class Kind { kDashboard, kChoices, kBreakdown, kCheck };
 
 struct Case {
   const char* name;
@@ -109,6 +110,12 @@ const std::vector<Case>& Cases() {
       {"breakdown/team_leader", Kind::kBreakdown, nothing, {}, By(Dimension::kTeamLeader)},
       {"breakdown/agent_7mo", Kind::kBreakdown, [](const Dataset&, Filter& f) { SevenMonths(f); },
        {}, By(Dimension::kAgent)},
+      // The warnings beside every /api/v1/kpis answer (core/query_check.h): for a name that
+      // is in the data, and for one that is not (with its suggestions).
+      {"check/one_agent", Kind::kCheck,
+       [](const Dataset& d, Filter& f) { f.AddName(Dimension::kAgent, MiddleName(d, Dimension::kAgent)); }},
+      {"check/unknown_agent", Kind::kCheck,
+       [](const Dataset& d, Filter& f) { f.AddName(Dimension::kAgent, MiddleName(d, Dimension::kAgent) + "x"); }},
       {"choices/supervisor", Kind::kChoices,
        [](const Dataset& d, Filter& f) {
          f.AddName(Dimension::kSupervisor, MiddleName(d, Dimension::kSupervisor));
@@ -142,6 +149,12 @@ void RunCase(benchmark::State& state, std::uint64_t rows, const Case& c) {
         benchmark::DoNotOptimize(dashboard);
       }
       break;
+    case Kind::kCheck:
+      for (auto _ : state) {
+        std::vector<QueryWarning> warnings = CheckQuery(*data, query);
+        benchmark::DoNotOptimize(warnings);
+      }
+      break;
     case Kind::kBreakdown:
       for (auto _ : state) {
         Breakdown breakdown = ComputeBreakdown(*data, query, c.breakdown, c.options);
@@ -151,7 +164,7 @@ void RunCase(benchmark::State& state, std::uint64_t rows, const Case& c) {
   }
   state.counters["rows"] = static_cast<double>(data->rows());
   state.counters["matched"] = static_cast<double>(matched);
-  if (c.kind != Kind::kChoices) {
+  if (c.kind != Kind::kChoices && c.kind != Kind::kCheck) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(matched));
   }

@@ -19,6 +19,10 @@ std::optional<std::uint32_t> Dataset::Dictionary::Find(std::string_view name) co
   return static_cast<std::uint32_t>(it - names.begin());
 }
 
+bool Dataset::HasName(Dimension d, std::string_view name) const {
+  return !name.empty() && dims_[Index(d)].Find(name).has_value();
+}
+
 std::vector<std::string> Dataset::Names(Dimension d) const {
   const auto& names = dims_[Index(d)].names;
   // Id 0 is always "" (see Build); the rest are the sorted non-empty names.

@@ -45,6 +45,8 @@ class Dataset {
   bool has_day() const { return has_day_; }
   // Distinct names of one dimension, sorted (byte order), without "".
   std::vector<std::string> Names(Dimension d) const;
+  // Whether `name` is one of them (a binary search; nothing allocated).
+  bool HasName(Dimension d, std::string_view name) const;
   std::optional<Day> min_day() const;
   std::optional<Day> max_day() const;
 

@@ -120,9 +120,23 @@ std::vector<std::string> ClosestNames(std::string_view name,
 
 std::vector<QueryWarning> CheckQuery(const Dataset& data, const Query& query) {
   std::vector<QueryWarning> warnings;
-  bool any_names = false;
-  for (const auto& names : query.filter.names) any_names = any_names || !names.empty();
-  if (any_names) {
+  // Whether the names the viewer may see must be listed: some name is filtered on, and is
+  // not settled by a lookup.
+  bool list_names = false;
+  for (const auto& names : query.filter.names) list_names = list_names || !names.empty();
+  // An administrator may see every name, so a lookup in the sorted dictionaries settles
+  // the usual case (every name known) without listing any; anyone else may see only the
+  // names in their scope.
+  if (list_names && query.scope.role == AccessScope::Role::kAdmin) {
+    bool all_known = true;
+    for (std::size_t d = 0; d < kDimensionCount && all_known; ++d) {
+      for (const std::string& name : query.filter.names[d]) {
+        all_known = all_known && data.HasName(static_cast<Dimension>(d), name);
+      }
+    }
+    list_names = !all_known;
+  }
+  if (list_names) {
     // The names the viewer may see: the choices with no filter, under the query's scope.
     const FilterChoices visible = ComputeChoices(data, Query{Filter{}, query.scope});
     std::size_t suggested = 0;
