@@ -4,18 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EXAMPLE, fetchJson, formatKpi, kpiFormat, useServerAndBrowser, watchErrors,
+  EXAMPLE, fetchJson, formatKpi, kpiFormat, useServerAndBrowser,
+  openPage,
 } from './helpers.mjs';
 
 const env = useServerAndBrowser();
 
-async function open(path, options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(env.server.url + path);
-  return { context, page, errors };
-}
+const open = (target, options) => openPage(env, target, options);
 
 // Waits until app.js has drawn its sparklines (it records how many on <html>).
 async function sparklinesDrawn(page) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fetchJson, formatKpi, kpiFormat, screenshot, useServerAndBrowser, watchErrors } from './helpers.mjs';
+import { fetchJson, formatKpi, kpiFormat, screenshot, useServerAndBrowser, openPage } from './helpers.mjs';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'keeta-feedback-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -26,13 +26,7 @@ writeFileSync(file, lines.join('\n') + '\n');
 
 const env = useServerAndBrowser({ data: file });
 
-async function open(target, options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1440, height: 1000 }, ...options });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(env.server.url + target);
-  return { context, page, errors };
-}
+const open = (target, options) => openPage(env, target, options);
 
 test('a card with no value because of the data says why, and the notes open by themselves', async () => {
   const { context, page, errors } = await open('/overall');

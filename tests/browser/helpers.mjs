@@ -113,6 +113,16 @@ export function useServerAndBrowser(serverOptions = {}) {
   return env;
 }
 
+// Opens `target` (a path and query) on the env's server in a new browser context (1440×900
+// unless `options` say otherwise), watching for errors. Returns {context, page, errors}.
+export async function openPage(env, target, options = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(env.server.url + target);
+  return { context, page, errors };
+}
+
 // Collects console errors, page errors and failed requests of a page, for "no errors" checks.
 export function watchErrors(page) {
   const errors = [];

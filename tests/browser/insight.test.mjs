@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fetchJson, screenshot, useServerAndBrowser, watchErrors } from './helpers.mjs';
+import { fetchJson, screenshot, useServerAndBrowser, openPage } from './helpers.mjs';
 
 // A settings file of our own (never the working directory's): two targets.
 const settingsDir = mkdtempSync(path.join(os.tmpdir(), 'keeta-insight-'));
@@ -19,13 +19,7 @@ writeFileSync(settingsFile, JSON.stringify({
 
 const env = useServerAndBrowser({ args: ['--settings', settingsFile] });
 
-async function open(pathAndQuery, options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(env.server.url + pathAndQuery);
-  return { context, page, errors };
-}
+const open = (target, options) => openPage(env, target, options);
 
 async function tableNames(page) {
   return page.$$eval('.breakdown-table tbody th', (cells) => cells.map((c) => c.textContent));
