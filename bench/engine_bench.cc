@@ -7,9 +7,14 @@
 //
 // Counters: rows = dataset rows; matched = rows passing the filter (for choices: the rows of
 // the selected supervisor); items_per_second = matched rows aggregated per second.
+//
+// `appended/...` cases run on the same rows held as a server holds them after a month of
+// appends (Dataset::Append: the last 30 days added one day at a time; `segments` counts
+// the segments left after merging), and `append/one_day` times one such append itself.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -46,6 +51,76 @@ const Dataset* DatasetFor(std::uint64_t rows, std::string* error) {
   return (loaded[rows] = *data).get();
 }
 
+// The rows of DatasetFor(rows), all but the last 30 days loaded at once and then each of
+// those days appended (the file is sorted by day); and the last full day's rows as a table
+// with the snapshot before it, to time that append (the file's very last day is partial;
+// rows with junk days break the runs).
+// nullptr when it could not be made.
+struct Appended {
+  std::shared_ptr<const Dataset> grown;
+  std::shared_ptr<const Dataset> before_day;  // everything before `day`
+  CsvTable day;
+};
+const Appended* AppendedFor(std::uint64_t rows, std::string* error) {
+  static std::map<std::uint64_t, Appended> made;
+  if (auto it = made.find(rows); it != made.end()) return &it->second;
+  Result<std::string> path = EnsureBenchCsv(rows);
+  if (!path.ok()) {
+    *error = path.error().message;
+    return nullptr;
+  }
+  std::ifstream in(*path, std::ios::binary);
+  std::string header, line;
+  std::getline(in, header);
+  std::vector<std::string> lines;
+  while (std::getline(in, line)) lines.push_back(std::move(line));
+  // Day runs from the end: a run is the lines sharing the first 10 characters.
+  std::vector<std::size_t> starts{lines.size()};
+  for (std::size_t i = lines.size(); i-- > 0 && starts.size() <= 30;) {
+    if (i == 0 || lines[i - 1].compare(0, 10, lines[i], 0, 10) != 0) starts.push_back(i);
+  }
+  auto parse = [&](std::size_t from, std::size_t to) {
+    std::string text = header + "\n";
+    for (std::size_t i = from; i < to; ++i) text.append(lines[i]).push_back('\n');
+    return ParseCsv(text, "bench");
+  };
+  Result<CsvTable> base = parse(0, starts.back());
+  if (!base.ok()) {
+    *error = base.error().message;
+    return nullptr;
+  }
+  Appended out;
+  out.grown = Dataset::Build(std::move(base->table), std::move(base->report));
+  for (std::size_t k = starts.size() - 1; k-- > 0;) {
+    Result<CsvTable> day = parse(starts[k + 1], starts[k]);
+    if (!day.ok()) {
+      *error = day.error().message;
+      return nullptr;
+    }
+    if (k >= 1 && day->table.rows > out.day.table.rows) {  // the biggest whole day
+      out.before_day = out.grown;
+      out.day = *day;
+    }
+    auto next = Dataset::Append(out.grown, std::move(day->table), std::move(day->report));
+    if (next == nullptr) {
+      // A name or triple the snapshot lacks (an agent moved team): built anew, as a
+      // server does.
+      Result<CsvTable> all = parse(0, starts[k]);
+      if (!all.ok()) {
+        *error = all.error().message;
+        return nullptr;
+      }
+      next = Dataset::Build(std::move(all->table), std::move(all->report));
+      if (out.before_day == out.grown) {  // not an append to time
+        out.before_day.reset();
+        out.day = CsvTable{};
+      }
+    }
+    out.grown = std::move(next);
+  }
+  return &(made[rows] = std::move(out));
+}
+
 // A seven-month window inside the first year of every generated dataset.
 void SevenMonths(Filter& f) {
   f.from = DayFromCivil(2025, 3, 1);
@@ -59,7 +134,7 @@ std::string MiddleName(const Dataset& data, Dimension d, double at = 0.5) {
   return names[static_cast<std::size_t>(at * static_cast<double>(names.size() - 1))];
 }
 
-enum class Kind { kDashboard, kChoices, kBreakdown, kCheck };
+enum class Kind { kDashboard, kChoices, kBreakdown, kCheck, kAppend };
 
 struct Case {
   const char* name;
@@ -124,13 +199,33 @@ const std::vector<Case>& Cases() {
   return cases;
 }
 
-void RunCase(benchmark::State& state, std::uint64_t rows, const Case& c) {
+// The cases run again on the appended snapshot.
+const std::vector<Case>& AppendedCases() {
+  static const std::vector<Case> cases = [] {
+    std::vector<Case> out;
+    for (const Case& c : Cases()) {
+      const std::string name = c.name;
+      if (name == "dashboard/full" || name == "dashboard/one_agent" ||
+          name == "dashboard/supervisor_7mo" || name == "breakdown/agent" ||
+          name == "breakdown/agent_7mo" || name == "choices/supervisor") {
+        out.push_back(c);
+      }
+    }
+    out.push_back({"append/one_day", Kind::kAppend, [](const Dataset&, Filter&) {}});
+    return out;
+  }();
+  return cases;
+}
+
+void RunCase(benchmark::State& state, std::uint64_t rows, const Case& c, bool appended) {
   std::string error;
-  const Dataset* data = DatasetFor(rows, &error);
+  const Appended* grown = appended ? AppendedFor(rows, &error) : nullptr;
+  const Dataset* data = appended ? (grown ? grown->grown.get() : nullptr) : DatasetFor(rows, &error);
   if (data == nullptr) {
     state.SkipWithError(error.c_str());
     return;
   }
+  if (appended) state.counters["segments"] = static_cast<double>(data->segments());
   Query query;
   c.make_filter(*data, query.filter);
 
@@ -161,6 +256,23 @@ void RunCase(benchmark::State& state, std::uint64_t rows, const Case& c) {
         benchmark::DoNotOptimize(breakdown);
       }
       break;
+    case Kind::kAppend:
+      if (grown->before_day == nullptr) {
+        state.SkipWithError("every day appended brought a name the snapshot lacks");
+        return;
+      }
+      for (auto _ : state) {
+        state.PauseTiming();
+        CsvTable day = grown->day;
+        state.ResumeTiming();
+        auto next = Dataset::Append(grown->before_day, std::move(day.table), std::move(day.report));
+        benchmark::DoNotOptimize(next);
+        state.PauseTiming();
+        next.reset();  // freeing it is not part of the append
+        state.ResumeTiming();
+      }
+      state.counters["appended_rows"] = static_cast<double>(grown->day.table.rows);
+      return;
   }
   state.counters["rows"] = static_cast<double>(data->rows());
   state.counters["matched"] = static_cast<double>(matched);
@@ -181,7 +293,13 @@ int main(int argc, char** argv) {
     for (const Case& c : Cases()) {
       const std::string name = std::string(c.name) + "/" + RowsLabel(rows);
       benchmark::RegisterBenchmark(name.c_str(), [rows, &c](benchmark::State& state) {
-        RunCase(state, rows, c);
+        RunCase(state, rows, c, false);
+      })->Unit(benchmark::kMicrosecond);
+    }
+    for (const Case& c : AppendedCases()) {
+      const std::string name = "appended/" + std::string(c.name) + "/" + RowsLabel(rows);
+      benchmark::RegisterBenchmark(name.c_str(), [rows, &c](benchmark::State& state) {
+        RunCase(state, rows, c, true);
       })->Unit(benchmark::kMicrosecond);
     }
   }

@@ -3,7 +3,8 @@
 // (the file's last day's rows, re-dated to the next day, in one write) several times and
 // measures, per append, the time from the write to the first and to the last client holding
 // the new generation. Reports medians, the server's own reload time from its log, and the
-// server's resident memory.
+// server's resident memory; then, as the anchor, the same kind of day arriving in a
+// rewritten file (its first row gone), which the server reloads in full.
 //
 //   build/release/bench/live_bench --csv FILE [--clients N] [--filters K] [--appends A]
 //                                  [--keeta PATH]
@@ -332,9 +333,51 @@ int Run(const Options& options) {
     lock.unlock();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the server settle
   }
-  const std::vector<double> reloads = server.ReloadMillis();
+  std::vector<double> reloads = server.ReloadMillis();
+  if (reloads.size() > static_cast<std::size_t>(options.appends)) {
+    reloads.erase(reloads.begin(), reloads.end() - options.appends);  // the appends' only
+  }
   std::printf("median: first client %.1f ms, all clients %.1f ms; server reload (parse + index) "
               "median %.0f ms\n", Median(first_ms), Median(all_ms), Median(reloads));
+
+  // The anchor, in the same run: one more day of the same rows in a rewritten file (renamed
+  // into place, its first row gone), which the server reads and indexes in full.
+  {
+    char day[11];
+    keeta::FormatDayTo(*day0 + options.appends + 1, day);
+    std::string rows;
+    for (const std::string& row : last_day_rows) rows.append(day, 10).append(row).push_back('\n');
+    // Without its first data row, so that its old bytes differ and no append path applies.
+    const std::string next = copy + ".next";
+    {
+      std::ifstream in(copy, std::ios::binary);
+      std::ofstream out(next, std::ios::binary);
+      std::string line;
+      std::getline(in, line);
+      out << line << '\n';
+      std::getline(in, line);
+      out << in.rdbuf() << rows;
+    }
+    {
+      std::lock_guard lock(progress.mu);
+      progress.base = progress.newest;
+      progress.reached = 0;
+    }
+    const auto t0 = Clock::now();
+    fs::rename(next, copy);
+    std::unique_lock lock(progress.mu);
+    if (!progress.cv.wait_for(lock, std::chrono::minutes(2),
+                              [&] { return progress.reached >= progress.connected; })) {
+      std::fprintf(stderr, "live_bench: the rewrite reached only %d clients\n", progress.reached);
+      return 1;
+    }
+    const double all = Ms(progress.last - t0);
+    lock.unlock();
+    // The server's log reaches us when it flushes (every second).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    std::printf("rewrite instead (full reload): all clients %.1f ms, of which the complete-file "
+                "rule waits 500 ms; server reload %.0f ms\n", all, server.ReloadMillis().back());
+  }
   std::printf("server RSS: %.0f MB idle, %.0f MB with clients, %.0f MB now, peak %.0f MB\n", rss_idle,
               rss_connected, server.StatusMb("VmRSS:"), server.StatusMb("VmHWM:"));
   guard.reset();

@@ -20,6 +20,21 @@ struct EngineAccess {
   using Totals = Dataset::Totals;
   using Group = Dataset::Group;
   using Buckets = Dataset::Buckets;
+  using Segment = Dataset::Segment;
+  // A group's rows in one segment: [a, b) those with a day in range, [c, e) those without
+  // a day (empty unless they count).
+  struct Span {
+    const Segment* seg;
+    std::uint32_t segment;  // its index
+    std::uint32_t a, b, c, e;
+  };
+  // A group's spans, one per segment that has rows of it, in row order.
+  struct Spans {
+    std::array<Span, Dataset::kMaxSegments> items;
+    std::size_t size = 0;
+    const Span* begin() const { return items.data(); }
+    const Span* end() const { return items.data() + size; }
+  };
   // Per measure: whether weighted sums must be accumulated.
   using MeasureMask = std::array<bool, kMeasureCount>;
 
@@ -123,20 +138,37 @@ struct EngineAccess {
     return sel;
   }
 
-  // First row of group g whose day index is >= lo (rows are sorted by day, missing last).
-  static std::uint32_t FirstRowFrom(const Dataset& ds, const Group& g, std::uint32_t lo) {
-    const auto begin = ds.row_day_.begin() + g.begin, end = ds.row_day_.begin() + g.end;
-    return static_cast<std::uint32_t>(std::lower_bound(begin, end, lo) - ds.row_day_.begin());
+  // First row of group g in seg whose day index is >= lo (rows are sorted by day, missing
+  // last).
+  static std::uint32_t FirstRowFrom(const Segment& seg, std::uint32_t g, std::uint32_t lo) {
+    const auto begin = seg.row_day.begin() + seg.begin(g), end = seg.row_day.begin() + seg.end(g);
+    return static_cast<std::uint32_t>(std::lower_bound(begin, end, lo) - seg.row_day.begin());
   }
 
-  // Adds rows [r0, r1), all with a day in [lo, hi), into per-day totals (index day - lo).
-  static void AccumulateDays(const Dataset& ds, std::uint32_t r0, std::uint32_t r1,
+  // Group g's spans of days [lo, hi), and of its rows without a day when include_no_day.
+  static void GroupSpans(const Dataset& ds, std::uint32_t g, std::uint32_t lo, std::uint32_t hi,
+                         bool include_no_day, Spans& spans) {
+    spans.size = 0;
+    for (std::uint32_t i = 0; i < ds.segments_.size(); ++i) {
+      const Segment* seg = ds.segments_[i].get();
+      if (seg->begin(g) == seg->end(g)) continue;
+      const std::uint32_t first = FirstRowFrom(*seg, g, lo);
+      const std::uint32_t last = FirstRowFrom(*seg, g, hi);  // first row with day >= hi
+      const std::uint32_t no_day =
+          include_no_day ? FirstRowFrom(*seg, g, Dataset::kNoDayIndex) : seg->end(g);
+      spans.items[spans.size++] = Span{seg, i, first, last, no_day, seg->end(g)};
+    }
+  }
+
+  // Adds rows [r0, r1) of seg, all with a day in [lo, hi), into per-day totals (index
+  // day - lo).
+  static void AccumulateDays(const Segment& seg, std::uint32_t r0, std::uint32_t r1,
                              std::uint32_t lo, const MeasureMask& weigh, Totals* by_day) {
-    const std::uint32_t* day = ds.row_day_.data();
+    const std::uint32_t* day = seg.row_day.data();
     for (std::uint32_t r = r0; r < r1; ++r) ++by_day[day[r] - lo].rows;
     for (std::size_t m = 0; m < kMeasureCount; ++m) {
-      if (!ds.measures_[m]) continue;
-      const double* v = ds.measures_[m]->data();
+      if (!seg.measures[m]) continue;
+      const double* v = seg.measures[m]->data();
       for (std::uint32_t r = r0; r < r1; ++r) {
         Totals& t = by_day[day[r] - lo];
         const bool present = !std::isnan(v[r]);
@@ -144,7 +176,7 @@ struct EngineAccess {
         t.count[m] += present;
       }
       if (!weigh[m]) continue;
-      const double* chats = ds.measures_[Index(Measure::kTotalChats)]->data();
+      const double* chats = seg.measures[Index(Measure::kTotalChats)]->data();
       for (std::uint32_t r = r0; r < r1; ++r) {
         if (std::isnan(v[r]) || !(chats[r] > 0)) continue;
         Totals& t = by_day[day[r] - lo];
@@ -154,50 +186,61 @@ struct EngineAccess {
     }
   }
 
-  // Adds rows [r0, r1) into one total.
-  static void AccumulateRows(const Dataset& ds, std::uint32_t r0, std::uint32_t r1,
-                             const MeasureMask& weigh, Totals& t) {
-    t.rows += r1 - r0;
+  // Adds a group's rows in its spans — those with a day ([a, b)) or those without
+  // ([c, e)) — into one total, as one run over them: the same sums whatever the segments.
+  static void AccumulateRows(const Spans& spans, bool dated, const MeasureMask& weigh,
+                             Totals& t) {
+    for (const Span& s : spans) t.rows += dated ? s.b - s.a : s.e - s.c;
     for (std::size_t m = 0; m < kMeasureCount; ++m) {
-      if (!ds.measures_[m]) continue;
-      const double* v = ds.measures_[m]->data();
+      if (spans.size == 0 || !spans.items[0].seg->measures[m]) continue;
       double sum = 0;
       std::uint64_t count = 0;
-      for (std::uint32_t r = r0; r < r1; ++r) {
-        const bool present = !std::isnan(v[r]);
-        sum += present ? v[r] : 0.0;
-        count += present;
+      for (const Span& s : spans) {
+        const double* v = s.seg->measures[m]->data();
+        const std::uint32_t r0 = dated ? s.a : s.c, r1 = dated ? s.b : s.e;
+        for (std::uint32_t r = r0; r < r1; ++r) {
+          const bool present = !std::isnan(v[r]);
+          sum += present ? v[r] : 0.0;
+          count += present;
+        }
       }
       t.sum[m] += sum;
       t.count[m] += count;
       if (!weigh[m]) continue;
-      const double* chats = ds.measures_[Index(Measure::kTotalChats)]->data();
-      for (std::uint32_t r = r0; r < r1; ++r) {
-        if (std::isnan(v[r]) || !(chats[r] > 0)) continue;
-        t.weighted_sum[m] += v[r] * chats[r];
-        t.weight[m] += chats[r];
+      for (const Span& s : spans) {
+        const double* v = s.seg->measures[m]->data();
+        const double* chats = s.seg->measures[Index(Measure::kTotalChats)]->data();
+        const std::uint32_t r0 = dated ? s.a : s.c, r1 = dated ? s.b : s.e;
+        for (std::uint32_t r = r0; r < r1; ++r) {
+          if (std::isnan(v[r]) || !(chats[r] > 0)) continue;
+          t.weighted_sum[m] += v[r] * chats[r];
+          t.weight[m] += chats[r];
+        }
       }
     }
   }
 
-  static bool AnyActive(const Dataset& ds, std::uint32_t r0, std::uint32_t r1) {
+  static bool AnyActive(const Segment& seg, std::uint32_t r0, std::uint32_t r1) {
     for (std::uint32_t r = r0; r < r1; ++r)
-      if (ds.row_active_[r]) return true;
+      if (seg.row_active[r]) return true;
+    return false;
+  }
+  static bool AnyActive(const Spans& spans) {
+    for (const Span& s : spans) {
+      if (AnyActive(*s.seg, s.a, s.b) || AnyActive(*s.seg, s.c, s.e)) return true;
+    }
     return false;
   }
 
-  // Visits each selected group (with its index) with the row ranges of days [lo, hi) and
-  // of rows without a day (empty unless include_no_day).
+  // Visits each selected group (with its index) with its spans of days [lo, hi) and of
+  // rows without a day (empty unless include_no_day).
   template <class Fn>
   static void ForEachGroupRange(const Dataset& ds, const Selection& sel, std::uint32_t lo,
                                 std::uint32_t hi, bool include_no_day, Fn&& fn) {
+    Spans spans;
     auto visit = [&](std::uint32_t index) {
-      const Group& g = ds.groups_[index];
-      const std::uint32_t first = FirstRowFrom(ds, g, lo);
-      const std::uint32_t last = FirstRowFrom(ds, g, hi);  // first row with day >= hi
-      const std::uint32_t no_day =
-          include_no_day ? FirstRowFrom(ds, g, Dataset::kNoDayIndex) : g.end;
-      fn(index, g, first, last, no_day, g.end);
+      GroupSpans(ds, index, lo, hi, include_no_day, spans);
+      fn(index, ds.groups_[index], static_cast<const Spans&>(spans));
     };
     if (sel.all_groups) {
       for (std::uint32_t i = 0; i < ds.groups_.size(); ++i) visit(i);
@@ -213,11 +256,10 @@ struct EngineAccess {
     std::uint64_t count = 0;
     std::uint32_t last_agent = 0;
     ForEachGroupRange(ds, sel, lo, hi, include_no_day,
-                      [&](std::uint32_t, const Group& g, std::uint32_t a, std::uint32_t b,
-                          std::uint32_t c, std::uint32_t e) {
+                      [&](std::uint32_t, const Group& g, const Spans& spans) {
                         const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
                         if (agent == 0 || agent == last_agent) return;
-                        if (AnyActive(ds, a, b) || AnyActive(ds, c, e)) {
+                        if (AnyActive(spans)) {
                           last_agent = agent;
                           ++count;
                         }
@@ -227,7 +269,7 @@ struct EngineAccess {
 
   static MeasureMask WeighMask(const Dataset& ds, const Weighting& weighted) {
     MeasureMask mask{};
-    if (!ds.measures_[Index(Measure::kTotalChats)]) return mask;
+    if (!ds.has_measure_[Index(Measure::kTotalChats)]) return mask;
     for (std::size_t k = 0; k < kKpiCount; ++k) {
       if (weighted[k] && kKpis[k].aggregation == Aggregation::kMean) mask[Index(kKpis[k].input)] = true;
     }
@@ -286,17 +328,20 @@ struct EngineAccess {
         by_day = local_days.data();
         std::vector<std::uint32_t> stamp(bucket_count, 0);  // last agent counted per bucket
         ForEachGroupRange(ds, sel, lo, sel.hi, sel.include_no_day,
-                          [&](std::uint32_t, const Group& g, std::uint32_t a, std::uint32_t b,
-                              std::uint32_t c, std::uint32_t e) {
-                            AccumulateDays(ds, a, b, lo, weigh, local_days.data());
-                            AccumulateRows(ds, c, e, weigh, no_day);
+                          [&](std::uint32_t, const Group& g, const Spans& spans) {
+                            for (const Span& s : spans) {
+                              AccumulateDays(*s.seg, s.a, s.b, lo, weigh, local_days.data());
+                            }
+                            AccumulateRows(spans, false, weigh, no_day);
                             const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
-                            for (std::uint32_t r = a; r < b; ++r) {
-                              if (!ds.row_active_[r]) continue;
-                              const std::uint32_t s = slot_of[ds.row_day_[r] - lo];
-                              if (stamp[s] == agent) continue;
-                              stamp[s] = agent;
-                              ++active_by_bucket[s];
+                            for (const Span& s : spans) {
+                              for (std::uint32_t r = s.a; r < s.b; ++r) {
+                                if (!s.seg->row_active[r]) continue;
+                                const std::uint32_t slot = slot_of[s.seg->row_day[r] - lo];
+                                if (stamp[slot] == agent) continue;
+                                stamp[slot] = agent;
+                                ++active_by_bucket[slot];
+                              }
                             }
                           });
       }
@@ -332,9 +377,10 @@ struct EngineAccess {
       if (sel.all_groups) {
         for (std::uint32_t d = plo; d < phi; ++d) previous.Add(ds.day_totals_[d]);
       } else {
+        Spans spans;
         for (std::uint32_t index : sel.groups) {
-          const Group& g = ds.groups_[index];
-          AccumulateRows(ds, FirstRowFrom(ds, g, plo), FirstRowFrom(ds, g, phi), weigh, previous);
+          GroupSpans(ds, index, plo, phi, false, spans);
+          AccumulateRows(spans, true, weigh, previous);
         }
       }
       previous_active = CountActive(ds, sel, plo, phi, false);
@@ -375,10 +421,13 @@ struct EngineAccess {
     const Selection sel = Select(ds, q);
     if (sel.empty) return;
     ForEachGroupRange(ds, sel, sel.lo, sel.hi, sel.include_no_day,
-                      [&](std::uint32_t index, const Group&, std::uint32_t a, std::uint32_t b,
-                          std::uint32_t c, std::uint32_t e) {
-      if (a < b) out.push_back({index, a, b});
-      if (c < e) out.push_back({index, c, e});
+                      [&](std::uint32_t index, const Group&, const Spans& spans) {
+      for (const Span& s : spans) {
+        if (s.a < s.b) out.push_back({index, s.segment, s.a, s.b});
+      }
+      for (const Span& s : spans) {
+        if (s.c < s.e) out.push_back({index, s.segment, s.c, s.e});
+      }
     });
   }
 
@@ -391,14 +440,15 @@ struct EngineAccess {
     if (cursor.range_ >= cursor.ranges_.size()) return false;
     const std::uint32_t r = cursor.row_++;
     const Group& g = ds.groups_[cursor.ranges_[cursor.range_].group];
-    const std::uint32_t day = ds.row_day_[r];
+    const Segment& seg = *ds.segments_[cursor.ranges_[cursor.range_].segment];
+    const std::uint32_t day = seg.row_day[r];
     row.day = day == Dataset::kNoDayIndex ? std::nullopt : std::optional<Day>(ds.days_[day]);
     for (std::size_t d = 0; d < kDimensionCount; ++d) {
       row.names[d] = ds.dims_[d].present ? std::string_view(ds.dims_[d].names[g.ids[d]])
                                          : std::string_view();
     }
     for (std::size_t m = 0; m < kMeasureCount; ++m) {
-      row.values[m] = ds.measures_[m] ? (*ds.measures_[m])[r]
+      row.values[m] = seg.measures[m] ? (*seg.measures[m])[r]
                                       : std::numeric_limits<double>::quiet_NaN();
     }
     return true;
@@ -452,10 +502,15 @@ struct EngineAccess {
       Allowed allowed;
       if (!ResolveNames(ds, q, static_cast<Dimension>(d), allowed) || dates.empty) continue;
       std::vector<bool> offered(ds.dims_[d].names.size(), false);
-      for (const Group& g : ds.groups_) {
+      Spans spans;
+      for (std::uint32_t i = 0; i < ds.groups_.size(); ++i) {
+        const Group& g = ds.groups_[i];
         if (offered[g.ids[d]] || !GroupAllowed(g, allowed)) continue;
-        if (q.filter.HasDateRange() && FirstRowFrom(ds, g, dates.lo) >= FirstRowFrom(ds, g, dates.hi))
-          continue;  // no row of this group inside the date range
+        if (q.filter.HasDateRange()) {
+          GroupSpans(ds, i, dates.lo, dates.hi, false, spans);
+          if (std::none_of(spans.begin(), spans.end(), [](const Span& s) { return s.a < s.b; }))
+            continue;  // no row of this group inside the date range
+        }
         offered[g.ids[d]] = true;
       }
       for (std::size_t id = 1; id < offered.size(); ++id) {
@@ -494,8 +549,7 @@ struct EngineAccess {
     std::vector<std::uint32_t> stamp(ids, 0);  // last agent counted per name
     const bool whole_groups = sel.include_no_day && !ds.group_totals_.empty();
     ForEachGroupRange(ds, sel, sel.lo, sel.hi, sel.include_no_day,
-                      [&](std::uint32_t index, const Group& g, std::uint32_t a, std::uint32_t b,
-                          std::uint32_t c, std::uint32_t e) {
+                      [&](std::uint32_t index, const Group& g, const Spans& spans) {
                         const std::uint32_t id = g.ids[dim];
                         if (id == 0) return;  // rows without a name are in no entry
                         bool any_active = false;
@@ -503,9 +557,9 @@ struct EngineAccess {
                           totals[id].Add(ds.group_totals_[index]);
                           any_active = ds.group_active_[index] != 0;
                         } else {
-                          AccumulateRows(ds, a, b, weigh, totals[id]);
-                          AccumulateRows(ds, c, e, weigh, totals[id]);
-                          any_active = AnyActive(ds, a, b) || AnyActive(ds, c, e);
+                          AccumulateRows(spans, true, weigh, totals[id]);
+                          AccumulateRows(spans, false, weigh, totals[id]);
+                          any_active = AnyActive(spans);
                         }
                         const std::uint32_t agent = g.ids[Index(Dimension::kAgent)];
                         if (any_active && stamp[id] != agent) {

@@ -53,7 +53,8 @@ class RowCursor {
  private:
   struct Range {
     std::uint32_t group;
-    std::uint32_t begin, end;  // row indexes [begin, end)
+    std::uint32_t segment;     // which of the Dataset's segments holds the rows
+    std::uint32_t begin, end;  // row indexes [begin, end) in it
   };
   std::shared_ptr<const Dataset> data_;
   std::vector<Range> ranges_;

@@ -302,7 +302,13 @@ class CsvParser {
   // After the last Feed: applies whole-column rules and hands over the result.
   Result<CsvTable> Finish();
   // The same for the rows fed so far, leaving the parser ready for more (a copy).
-  Result<CsvTable> Snapshot() const;
+  Result<CsvTable> Snapshot();
+  // Only the rows from `first_row` on (TableBuilder::CopyTail); null when not possible.
+  std::optional<CsvTable> Tail(std::size_t first_row) {
+    if (!have_header_) return std::nullopt;
+    return builder_.CopyTail(first_row, source_);
+  }
+  std::size_t rows() const { return builder_.rows(); }
 
   // After Feed failed because the bytes are not UTF-8 (and hold no NUL): where, for the
   // note of the parser that reads them again as Windows-1252.
@@ -611,7 +617,7 @@ Result<CsvTable> CsvParser::Finish() {
   return builder_.Finish(source_);
 }
 
-Result<CsvTable> CsvParser::Snapshot() const {
+Result<CsvTable> CsvParser::Snapshot() {
   if (!have_header_) return MakeError("empty file: no header line");
   return builder_.Copy(source_);
 }
@@ -863,31 +869,16 @@ std::optional<Error> TableBuilder::ResolveSlashDays(ParsedTable& table, LoadRepo
   return std::nullopt;
 }
 
-// Percent columns given as fractions, and the CSAT 1–5 rating: whole-column rules.
-void TableBuilder::ApplyScales(ParsedTable& table, LoadReport& report) const {
+// Percent columns given as fractions, and the CSAT 1–5 rating: whole-column rules. The
+// scans stop at the first value that settles them, so they are cheap unless the rule holds.
+TableBuilder::ScalePlan TableBuilder::PlanScales(const ParsedTable& whole,
+                                                 const LoadOptions& options) {
+  ScalePlan plan;
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    if (kMeasures[m].kind != MeasureKind::kPercent || !table.measures[m]) continue;
-    std::vector<double>& values = *table.measures[m];
+    if (kMeasures[m].kind != MeasureKind::kPercent || !whole.measures[m]) continue;
     const bool csat = m == Index(Measure::kCsat);
-    if (csat && options_.csat_scale == 5) {
-      std::vector<CellExample> outside;
-      const std::vector<CellExample> examples = FirstValues(values);
-      for (std::size_t r = 0; r < values.size(); ++r) {
-        double& v = values[r];
-        if (std::isnan(v)) continue;
-        if (v < 1.0 || v > 5.0) AddExample(outside, LineOfRow(r), fmt::format("{}", v));
-        v = (v - 1.0) * 25.0;
-      }
-      std::string note = fmt::format(
-          "column 'csat' read as a 1–5 rating (--csat-scale 5): 1..5 mapped to 0..100 %{}",
-          examples.empty() ? "" : ", e.g. " + DescribeExamples(examples));
-      if (!outside.empty()) {
-        note += fmt::format("; values outside 1–5 mapped the same way: {}; expected 1 to 5",
-                            DescribeExamples(outside));
-      }
-      report.notes.push_back(std::move(note));
-      continue;
-    }
+    if (csat && options.csat_scale == 5) continue;
+    const std::vector<double>& values = *whole.measures[m];
     bool any_present = false;
     bool all_fractions = true;
     for (const double v : values) {
@@ -900,9 +891,7 @@ void TableBuilder::ApplyScales(ParsedTable& table, LoadReport& report) const {
     }
     if (!any_present) continue;
     if (all_fractions) {
-      report.scaled_examples[m] = FirstValues(values);
-      for (double& v : values) v *= 100.0;  // NaN stays NaN
-      report.scaled_percent_columns.emplace_back(kMeasures[m].column);
+      plan.fractions[m] = true;
       continue;
     }
     if (!csat) continue;
@@ -916,7 +905,44 @@ void TableBuilder::ApplyScales(ParsedTable& table, LoadReport& report) const {
       }
       above_one = above_one || v > 1.0;
     }
-    if (rating && above_one) {
+    plan.csat_rating = rating && above_one;
+  }
+  return plan;
+}
+
+void TableBuilder::ApplyScales(const ScalePlan& plan, const ParsedTable& whole,
+                               ParsedTable& out, LoadReport& report) const {
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (kMeasures[m].kind != MeasureKind::kPercent || !whole.measures[m]) continue;
+    const std::vector<double>& values = *whole.measures[m];
+    std::vector<double>& scaled = *out.measures[m];
+    if (m == Index(Measure::kCsat) && options_.csat_scale == 5) {
+      std::vector<CellExample> outside;
+      const std::vector<CellExample> examples = FirstValues(values);
+      for (std::size_t r = 0; r < values.size(); ++r) {
+        const double v = values[r];
+        if (!std::isnan(v) && (v < 1.0 || v > 5.0)) {
+          AddExample(outside, LineOfRow(r), fmt::format("{}", v));
+        }
+      }
+      for (double& v : scaled) v = (v - 1.0) * 25.0;  // NaN stays NaN
+      std::string note = fmt::format(
+          "column 'csat' read as a 1–5 rating (--csat-scale 5): 1..5 mapped to 0..100 %{}",
+          examples.empty() ? "" : ", e.g. " + DescribeExamples(examples));
+      if (!outside.empty()) {
+        note += fmt::format("; values outside 1–5 mapped the same way: {}; expected 1 to 5",
+                            DescribeExamples(outside));
+      }
+      report.notes.push_back(std::move(note));
+      continue;
+    }
+    if (plan.fractions[m]) {
+      report.scaled_examples[m] = FirstValues(values);
+      for (double& v : scaled) v *= 100.0;  // NaN stays NaN
+      report.scaled_percent_columns.emplace_back(kMeasures[m].column);
+      continue;
+    }
+    if (m == Index(Measure::kCsat) && plan.csat_rating) {
       report.notes.push_back(fmt::format(
           "column 'csat' looks like a 1–5 rating (every value within 1–5, e.g. {}): shown as "
           "given, not as a percent; expected 0–100 %, or use --csat-scale 5 to map 1..5 to 0..100 %",
@@ -925,14 +951,7 @@ void TableBuilder::ApplyScales(ParsedTable& table, LoadReport& report) const {
   }
 }
 
-Result<CsvTable> TableBuilder::Complete(ParsedTable table, LoadReport report,
-                                        std::string_view source) const {
-  if (std::optional<Error> error = ResolveSlashDays(table, report)) {
-    return Error{source.empty() ? error->message : fmt::format("{}: {}", source, error->message),
-                 ""};
-  }
-  ApplyScales(table, report);
-
+void TableBuilder::AddBuilderNotes(LoadReport& report) const {
   if (other_day_example_) {
     report.notes.push_back(fmt::format("days in spreadsheet forms read, e.g. {}",
                                        DescribeExamples({*other_day_example_})));
@@ -950,10 +969,19 @@ Result<CsvTable> TableBuilder::Complete(ParsedTable table, LoadReport report,
         kMeasures[m].kind == MeasureKind::kMinutes ? "minutes" : "seconds",
         DescribeExamples({*duration_example_[m]})));
   }
+  report.invalid_cells = invalid_;
+}
 
+Result<CsvTable> TableBuilder::Complete(ParsedTable table, LoadReport report,
+                                        std::string_view source) const {
+  if (std::optional<Error> error = ResolveSlashDays(table, report)) {
+    return Error{source.empty() ? error->message : fmt::format("{}: {}", source, error->message),
+                 ""};
+  }
+  ApplyScales(PlanScales(table, options_), table, table, report);
+  AddBuilderNotes(report);
   report.source = source;
   report.rows_loaded = table.rows;
-  report.invalid_cells = invalid_;
   return CsvTable{std::move(table), std::move(report)};
 }
 
@@ -963,8 +991,37 @@ Result<CsvTable> TableBuilder::Finish(std::string_view source) {
   return Complete(std::move(table), std::move(report), source);
 }
 
-Result<CsvTable> TableBuilder::Copy(std::string_view source) const {
+Result<CsvTable> TableBuilder::Copy(std::string_view source) {
+  copied_plan_ = PlanScales(table_, options_);
   return Complete(table_, report_, source);
+}
+
+std::optional<CsvTable> TableBuilder::CopyTail(std::size_t first_row, std::string_view source) {
+  // `a/b/YYYY` days are decided once for the whole file; a later row may change that.
+  if (slash_days_ || first_row > table_.rows) return std::nullopt;
+  const ScalePlan plan = PlanScales(table_, options_);
+  if (plan != copied_plan_) return std::nullopt;
+  const auto from = static_cast<std::ptrdiff_t>(first_row);
+  ParsedTable tail;
+  tail.rows = table_.rows - first_row;
+  tail.has_day = table_.has_day;
+  if (table_.has_day) tail.day.assign(table_.day.begin() + from, table_.day.end());
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    const NameColumn& names = table_.names[d];
+    tail.names[d].present = names.present;
+    if (!names.present) continue;
+    tail.names[d].names = names.names;
+    tail.names[d].codes.assign(names.codes.begin() + from, names.codes.end());
+  }
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (table_.measures[m]) tail.measures[m].emplace(table_.measures[m]->begin() + from, table_.measures[m]->end());
+  }
+  LoadReport report = report_;
+  ApplyScales(plan, table_, tail, report);
+  AddBuilderNotes(report);
+  report.source = source;
+  report.rows_loaded = table_.rows;
+  return CsvTable{std::move(tail), std::move(report)};
 }
 
 namespace {
@@ -1254,13 +1311,28 @@ AppendableCsv::~AppendableCsv() = default;
 bool AppendableCsv::can_append() const { return state_ != nullptr; }
 
 Result<CsvTable> AppendableCsv::Read() {
+  auto read = ReadIncrement(/*tail=*/false);
+  if (!read) return read.error();
+  return std::move(read->table);
+}
+
+Result<CsvRead> AppendableCsv::ReadNew() { return ReadIncrement(/*tail=*/true); }
+
+Result<CsvTable> AppendableCsv::Whole() {
+  if (state_ == nullptr) return Error{fmt::format("'{}' has not been read", source_), ""};
+  return state_->parser.Snapshot();
+}
+
+Result<CsvRead> AppendableCsv::ReadIncrement(bool tail) {
   try {
     if (state_ != nullptr) {
-      auto appended = ReadAppended();
+      auto appended = ReadAppended(tail);
       if (appended) return appended;
       state_.reset();  // not an append after all, or a bad tail: read everything anew
     }
-    return ReadAll();
+    auto all = ReadAll();
+    if (!all) return all.error();
+    return CsvRead{std::move(*all), false};
   } catch (const std::bad_alloc&) {
     state_.reset();
     return OutOfMemory(source_);
@@ -1317,7 +1389,7 @@ bool AppendableCsv::OnlyGrew() const {
   return OldBytesUnchanged(fd, size);
 }
 
-Result<CsvTable> AppendableCsv::ReadAppended() {
+Result<CsvRead> AppendableCsv::ReadAppended(bool tail) {
   auto opened = OpenForReading(path_, source_);
   if (!opened) return opened.error();
   const auto [fd, size] = *opened;
@@ -1327,6 +1399,7 @@ Result<CsvTable> AppendableCsv::ReadAppended() {
   if (::lseek(fd, static_cast<off_t>(state.offset), SEEK_SET) < 0) {
     return Error{fmt::format("cannot read '{}': {}", source_, ErrnoText(errno)), ""};
   }
+  const std::size_t first_new_row = state.parser.rows();
   auto fed = FeedLines(state.parser, fd, source_);
   if (!fed) return fed.error();
   // A last line still being written (no line break yet) is not a complete append.
@@ -1335,7 +1408,14 @@ Result<CsvTable> AppendableCsv::ReadAppended() {
   const std::uint64_t tail_start = end - std::min<std::uint64_t>(kCheckBytes, end);
   state.tail = ReadAt(fd, tail_start, static_cast<std::size_t>(end - tail_start));
   state.offset = end;
-  return state.parser.Snapshot();
+  if (tail) {
+    if (std::optional<CsvTable> rows = state.parser.Tail(first_new_row)) {
+      return CsvRead{std::move(*rows), true};
+    }
+  }
+  auto whole = state.parser.Snapshot();
+  if (!whole) return whole.error();
+  return CsvRead{std::move(*whole), false};
 }
 
 }  // namespace keeta

@@ -33,9 +33,15 @@ Result<CsvTable> ReadCsvFile(const std::string& path, const LoadOptions& options
 // bytes. Anything else (a rewrite, a shrink, a last line without its line break yet, a bad
 // tail) reads the whole file anew, so Read always returns what ReadCsvFile would (the
 // differential test checks this). The price is memory: the parsed columns are kept beside
-// the caller's snapshot (about 100 bytes per row), and each Read copies them. A file in
+// the caller's snapshot (about 100 bytes per row), and each Read copies them (ReadNew only
+// the new ones). A file in
 // UTF-16 or Windows-1252 is read in full every time.
 // Thread-safety: none; one thread at a time.
+struct CsvRead {
+  CsvTable table;
+  bool appended = false;  // `table` holds only the rows after the last read's
+};
+
 class AppendableCsv {
  public:
   // `source` names the file in messages and the report (default: the path).
@@ -45,6 +51,12 @@ class AppendableCsv {
   AppendableCsv& operator=(const AppendableCsv&) = delete;
 
   Result<CsvTable> Read();
+  // Read, but when the file only grew, only the new rows (with the report for the whole
+  // file), `appended` set: what Dataset::Append adds to the last read's snapshot. The whole
+  // table instead when the new rows change a whole-file decision (TableBuilder::CopyTail).
+  Result<CsvRead> ReadNew();
+  // Every row the last read left parsed, as Read would return them.
+  Result<CsvTable> Whole();
   // Whether the next Read may take the append path.
   bool can_append() const;
   // Whether the file now only extends what the last Read took: more bytes after it, and
@@ -55,7 +67,8 @@ class AppendableCsv {
   static constexpr std::uint64_t kCheckBytes = 64 * 1024;
   struct State;
   Result<CsvTable> ReadAll();
-  Result<CsvTable> ReadAppended();
+  Result<CsvRead> ReadIncrement(bool tail);
+  Result<CsvRead> ReadAppended(bool tail);
   bool OldBytesUnchanged(int fd, std::uint64_t size) const;
 
   std::string path_;

@@ -95,7 +95,7 @@ class CsvSource final : public DataSource {
       return std::shared_ptr<const Dataset>();
     }
     append_stamp_.reset();
-    auto parsed = csv_.Read();  // only the appended rows when the file just grew
+    auto parsed = csv_.ReadNew();  // only the appended rows when the file just grew
     // What was read is the version looked at: unchanged, and still the file at the path.
     const std::optional<FileLook> after = LookAt(*opened.file);
     if (!after || after->stamp != before->stamp || StampAt(path_) != before->stamp) {
@@ -106,7 +106,8 @@ class CsvSource final : public DataSource {
     }
     rule_.Loaded(before->stamp);
     if (!parsed) return Fail({parsed.error().message, false});
-    if (parsed->report.missing_columns.size() == kKnownColumns) {
+    CsvTable& read = parsed->table;
+    if (read.report.missing_columns.size() == kKnownColumns) {
       return Fail({fmt::format("'{}' has none of the known columns (day, agent, team_leader, "
                                "supervisor, total_chats, ...): is it the right file?", label_),
                    false});
@@ -114,9 +115,27 @@ class CsvSource final : public DataSource {
     reported_error_.clear();
     retry_at_.reset();
     backoff_ = options_.retry_min;
-    parsed->report.source = label_;
-    parsed->report.loaded_at = UtcNowIso8601();
-    return Dataset::Build(std::move(parsed->table), std::move(parsed->report));
+    read.report.source = label_;
+    read.report.loaded_at = UtcNowIso8601();
+    // New rows join the last snapshot as a segment (when they are what it lacks, and fit its
+    // layout); anything else indexes the whole table.
+    std::shared_ptr<const Dataset> data;
+    if (parsed->appended && last_ != nullptr &&
+        last_->rows() + read.table.rows == read.report.rows_loaded) {
+      data = Dataset::Append(last_, std::move(read.table), read.report);
+    }
+    if (data == nullptr) {
+      if (parsed->appended) {
+        auto whole = csv_.Whole();
+        if (!whole) return Fail({whole.error().message, false});
+        whole->report.source = label_;
+        whole->report.loaded_at = read.report.loaded_at;
+        read = std::move(*whole);
+      }
+      data = Dataset::Build(std::move(read.table), std::move(read.report));
+    }
+    last_ = data;
+    return data;
   }
 
  private:
@@ -144,6 +163,7 @@ class CsvSource final : public DataSource {
   const CsvSourceOptions options_;
   const std::string label_;
   AppendableCsv csv_;
+  std::shared_ptr<const Dataset> last_;  // the last snapshot loaded, for appends
   CompleteFileRule rule_;
   std::optional<FileStamp> append_stamp_;  // offered early as an append (MaybeChanged)
   bool attempted_ = false;

@@ -84,7 +84,12 @@ class TableBuilder {
   // month-first) are an Error naming a line of each.
   Result<CsvTable> Finish(std::string_view source);
   // The same, leaving this builder as it was so that more rows can be added later.
-  Result<CsvTable> Copy(std::string_view source) const;
+  Result<CsvTable> Copy(std::string_view source);
+  // Only the rows from `first_row` on (the names list whole), as Copy would give them, with
+  // Copy's report for the whole table: what an append adds to the last Copy's table. Null
+  // when the whole-table rules now decide differently from that Copy (a fraction column
+  // got a value above 1, `a/b/YYYY` days), so the earlier rows would read differently too.
+  std::optional<CsvTable> CopyTail(std::size_t first_row, std::string_view source);
 
  private:
   [[gnu::always_inline]] inline Day ParseDay(std::string_view cell);
@@ -93,7 +98,18 @@ class TableBuilder {
   std::size_t LineOfRow(std::size_t row) const;
   std::vector<CellExample> FirstValues(const std::vector<double>& values) const;
   std::optional<Error> ResolveSlashDays(ParsedTable& table, LoadReport& report) const;
-  void ApplyScales(ParsedTable& table, LoadReport& report) const;
+  // The whole-column decisions of the percent rules, taken over every row so far.
+  struct ScalePlan {
+    std::array<bool, kMeasureCount> fractions{};  // multiplied by 100
+    bool csat_rating = false;                     // the 1–5 rating warning
+    bool operator==(const ScalePlan&) const = default;
+  };
+  static ScalePlan PlanScales(const ParsedTable& whole, const LoadOptions& options);
+  // Notes from `whole` (every row, unscaled); values scaled in `out`, which holds some of
+  // its rows (or is `whole` itself).
+  void ApplyScales(const ScalePlan& plan, const ParsedTable& whole, ParsedTable& out,
+                   LoadReport& report) const;
+  void AddBuilderNotes(LoadReport& report) const;
   Result<CsvTable> Complete(ParsedTable table, LoadReport report,
                             std::string_view source) const;
 
@@ -104,6 +120,7 @@ class TableBuilder {
   LoadReport report_;
   std::vector<NameInterner> interners_;
   std::array<std::size_t, kMeasureCount> invalid_{};
+  ScalePlan copied_plan_;  // what the last Copy decided
 
   // Row -> line: rows follow each other one line apart except after these (row, line)
   // jumps (blank lines, quoted line breaks); for the notes made after the last row.

@@ -1116,10 +1116,12 @@ class Housekeeper {
     if (loaded && *loaded == nullptr) return true;  // changed again before it was read
     if (loaded) {
       const std::size_t rows = (*loaded)->rows();
+      const bool rebuilt = (*loaded)->segments() == 1;
       holder_.Publish(std::move(*loaded));
-      // The old snapshot's columns were freed: hand the pages back rather than keep a
-      // second dataset's worth of free heap for the life of the process.
-      ::malloc_trim(0);
+      // A snapshot built anew freed the old one's columns: hand the pages back rather than
+      // keep a second dataset's worth of free heap for the life of the process. (An append
+      // shares the old columns and frees little; trimming a large heap costs milliseconds.)
+      if (rebuilt) ::malloc_trim(0);
       if (Metrics::Value* gauge = load_seconds_.load()) {
         gauge->Set(std::chrono::duration<double>(Clock::now() - started).count());
       }

@@ -130,6 +130,7 @@ class DbSnapshotSource final : public DataSource {
       append = !base_token_.empty() && *old_rows == base_token_;
     }
     bool appended = false;
+    const std::size_t first_new_row = builder_ != nullptr ? builder_->rows() : 0;
     if (append) {
       RowBuffer rows;
       auto read = client_->ReadRows({last_.max_key, state.max_key},
@@ -161,8 +162,14 @@ class DbSnapshotSource final : public DataSource {
         return *read;
       }
     }
-    // Key mode keeps the builder for the next increment; otherwise it is handed over.
-    auto table = url_.key.empty() ? builder_->Finish(label_) : builder_->Copy(label_);
+    // New rows join the last snapshot as a segment when they fit its layout
+    // (Dataset::Append); key mode keeps the builder for the next increment; otherwise it
+    // is handed over.
+    std::optional<CsvTable> tail;
+    if (appended && last_data_ != nullptr) tail = builder_->CopyTail(first_new_row, label_);
+    Result<CsvTable> table = tail ? std::move(*tail)
+                             : url_.key.empty() ? builder_->Finish(label_)
+                                                : builder_->Copy(label_);
     if (url_.key.empty()) builder_.reset();
     if (!table) {
       builder_.reset();
@@ -170,15 +177,33 @@ class DbSnapshotSource final : public DataSource {
     }
     if (!url_.key.empty() && !listening) {
       auto base = client_->ChangeToken(state.max_key);
-      if (!base) return base.error();
+      if (!base) {  // the builder is ahead of what was published: read it all next time
+        builder_.reset();
+        return base.error();
+      }
       base_token_ = std::move(*base);
     }
     token_ = std::move(token);
     last_ = state;
-    last_.rows = table->table.rows;
+    last_.rows = table->report.rows_loaded;
     table->report.source = label_;
     table->report.loaded_at = UtcNowIso8601();
-    return Dataset::Build(std::move(table->table), std::move(table->report));
+    std::shared_ptr<const Dataset> data;
+    if (tail && last_data_->rows() + table->table.rows == table->report.rows_loaded) {
+      data = Dataset::Append(last_data_, std::move(table->table), table->report);
+    }
+    if (data == nullptr) {
+      if (tail) {  // the new rows do not fit the last snapshot's layout: index them all
+        auto whole = builder_->Copy(label_);
+        if (!whole) return whole.error();
+        whole->report.source = label_;
+        whole->report.loaded_at = table->report.loaded_at;
+        table = std::move(*whole);
+      }
+      data = Dataset::Build(std::move(table->table), std::move(table->report));
+    }
+    last_data_ = url_.key.empty() ? nullptr : data;
+    return data;
   }
 
   void AddRow(const std::vector<std::string_view>& cells) {
@@ -208,6 +233,7 @@ class DbSnapshotSource final : public DataSource {
   const std::string label_;
   std::unique_ptr<DbClient> client_;
   std::unique_ptr<TableBuilder> builder_;  // key mode: the rows so far, for increments
+  std::shared_ptr<const Dataset> last_data_;  // key mode: the last snapshot, for increments
   TableState last_;                        // what the last successful read saw
   std::string token_;
   std::string base_token_;  // key mode: the token of the rows up to last_.max_key
