@@ -999,7 +999,8 @@ class WakeFd {
 // A change is noticed through inotify (FileWatcher) at once: after the events stop for
 // kDebounce (or kMaxDebounce after the first, for a writer that never pauses) the source is
 // looked at, and again at that cadence while it settles, so a complete new version (the
-// source's rule) is loaded within a few debounce periods. Looking every `interval` stays as
+// source's rule) is loaded within a few debounce periods. A database's notification is
+// looked at as soon as it comes. Looking every `interval` stays as
 // a safety net (filesystems without inotify, e.g. NFS; retries after transient errors).
 // Thread-safety: owns one thread; the source is only ever used from it once started.
 class Housekeeper {
@@ -1085,7 +1086,10 @@ class Housekeeper {
       if (changed && reloads) {
         if (!pending) pending_since = Clock::now();
         pending = true;
-        if (Clock::now() - pending_since < kMaxDebounce) continue;  // let the writer finish
+        // A file is written in bursts: let the writer finish. A database's notification
+        // stands for a committed change (and its descriptor stays readable until the
+        // source reads it): look at once.
+        if (watcher_ && Clock::now() - pending_since < kMaxDebounce) continue;
       }
       if (pending || settling) {
         // Quiet for kDebounce (or busy for kMaxDebounce): look; keep looking a while, as
