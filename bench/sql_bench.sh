@@ -3,6 +3,7 @@
 # (tests/tools/db-server.sh) hold the generated 1M-row table; prints, median of --runs:
 #   - snapshot load from PostgreSQL (`keeta kpis`: connect, COPY, parse, index, compute)
 #     beside `psql \copy (SELECT * ...) TO /dev/null` and beside the CSV file's `keeta kpis`
+#     (keeta and psql in turns, so that a shared machine's load falls on both alike)
 #   - the same from MariaDB beside `mariadb -e 'SELECT * ...' > /dev/null`
 #   - the plain per-day GROUP BY a dashboard tool would send PostgreSQL for one panel
 #   - a running server's refresh after 1,000 new rows: with `key=id` (reads the new rows)
@@ -52,6 +53,17 @@ median() {
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'
 }
 
+# The medians of the functions $1 and $2 run in turns, as "A B": a ratio of the two then
+# holds even while a shared machine's load comes and goes.
+median_pair() {
+  local a=() b=()
+  for _ in $(seq "$runs"); do
+    a+=("$(runs=1 median "$1")") b+=("$(runs=1 median "$2")")
+  done
+  printf '%s\n' "${a[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f ", a[int((NR+1)/2)]}'
+  printf '%s\n' "${b[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f\n", a[int((NR+1)/2)]}'
+}
+
 echo "importing $rows rows ..."
 echo "  PostgreSQL: $(median "$keeta" import --data "$csv" --to "$pg?table=chats" --replace) s"
 echo "  MariaDB:    $(median "$keeta" import --data "$csv" --to "$my?table=chats" --replace) s"
@@ -60,8 +72,9 @@ echo "  MariaDB:    $(median "$keeta" import --data "$csv" --to "$my?table=chats
 echo
 echo "snapshot load + one dashboard, $rows rows (median of $runs):"
 csv_s=$(median "$keeta" kpis --data "$csv" --format json)
-pg_s=$(median "$keeta" kpis --data "$pg?table=chats" --format json)
-copy_s=$(median "${psql_[@]}" -c "\\copy (SELECT * FROM chats) TO '/dev/null'")
+keeta_pg() { "$keeta" kpis --data "$pg?table=chats" --format json; }
+psql_copy() { "${psql_[@]}" -c "\\copy (SELECT * FROM chats) TO '/dev/null'"; }
+read -r pg_s copy_s < <(median_pair keeta_pg psql_copy)
 my_s=$(median "$keeta" kpis --data "$my?table=chats" --format json)
 select_s=$(median "${mariadb_[@]}" -e "SELECT * FROM chats")
 printf '  %-44s %8s s\n' "keeta kpis, CSV file" "$csv_s"

@@ -2,12 +2,20 @@
 // notifications with LISTEN, imports with COPY ... FROM STDIN.
 #include <libpq-fe.h>
 
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <deque>
 #include <fmt/format.h>
 #include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/date.h"
@@ -115,74 +123,230 @@ std::optional<std::int64_t> ParseInt(const char* text) {
   return v;
 }
 
-// Decodes one row of COPY's text format in place: fields split by tabs, `\N` is NULL (an
-// empty cell), backslash escapes undone. `row` excludes the final newline.
-void SplitCopyRow(std::string_view row, std::string& scratch, std::vector<std::string_view>& cells) {
-  cells.clear();
-  scratch.clear();
-  // Offsets into scratch for escaped fields; plain fields point into the row itself.
-  std::vector<std::pair<std::size_t, std::size_t>> escaped;
-  std::size_t start = 0;
-  auto finish = [&](std::size_t end) {
-    std::string_view field = row.substr(start, end - start);
-    if (field == "\\N") {
-      cells.emplace_back();
-    } else if (field.find('\\') == std::string_view::npos) {
-      cells.push_back(field);
-    } else {
-      const std::size_t from = scratch.size();
-      for (std::size_t i = 0; i < field.size(); ++i) {
-        char c = field[i];
-        if (c != '\\' || i + 1 >= field.size()) {
-          scratch += c;
-          continue;
-        }
-        c = field[++i];
-        switch (c) {
-          case 'b': scratch += '\b'; break;
-          case 'f': scratch += '\f'; break;
-          case 'n': scratch += '\n'; break;
-          case 'r': scratch += '\r'; break;
-          case 't': scratch += '\t'; break;
-          case 'v': scratch += '\v'; break;
-          case 'x': {
-            int v = 0, n = 0;
-            while (n < 2 && i + 1 < field.size() && std::isxdigit(static_cast<unsigned char>(field[i + 1]))) {
-              const char h = field[++i];
-              v = v * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-              ++n;
-            }
-            scratch += static_cast<char>(v);
-            break;
-          }
-          default:
-            if (c >= '0' && c <= '7') {
-              int v = c - '0', n = 1;
-              while (n < 3 && i + 1 < field.size() && field[i + 1] >= '0' && field[i + 1] <= '7') {
-                v = v * 8 + (field[++i] - '0');
-                ++n;
-              }
-              scratch += static_cast<char>(v);
-            } else {
-              scratch += c;
-            }
-        }
-      }
-      escaped.emplace_back(cells.size(), from);
-      cells.emplace_back();  // filled below, once scratch stops moving
+// Undoes COPY's text escapes of one field in place (the text only shrinks); its new end.
+char* Unescape(char* begin, char* end) {
+  char* out = begin;
+  for (char* p = begin; p < end; ++p) {
+    char c = *p;
+    if (c != '\\' || p + 1 >= end) {
+      *out++ = c;
+      continue;
     }
-    start = end + 1;
-  };
-  for (std::size_t i = 0; i < row.size(); ++i) {
-    if (row[i] == '\t') finish(i);
+    c = *++p;
+    switch (c) {
+      case 'b': *out++ = '\b'; break;
+      case 'f': *out++ = '\f'; break;
+      case 'n': *out++ = '\n'; break;
+      case 'r': *out++ = '\r'; break;
+      case 't': *out++ = '\t'; break;
+      case 'v': *out++ = '\v'; break;
+      case 'x': {
+        int v = 0, n = 0;
+        while (n < 2 && p + 1 < end && std::isxdigit(static_cast<unsigned char>(p[1]))) {
+          const char h = *++p;
+          v = v * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+          ++n;
+        }
+        *out++ = static_cast<char>(v);
+        break;
+      }
+      default:
+        if (c >= '0' && c <= '7') {
+          int v = c - '0', n = 1;
+          while (n < 3 && p + 1 < end && p[1] >= '0' && p[1] <= '7') {
+            v = v * 8 + (*++p - '0');
+            ++n;
+          }
+          *out++ = static_cast<char>(v);
+        } else {
+          *out++ = c;
+        }
+    }
   }
-  finish(row.size());
-  for (std::size_t k = 0; k < escaped.size(); ++k) {
-    const std::size_t from = escaped[k].second;
-    const std::size_t to = k + 1 < escaped.size() ? escaped[k + 1].second : scratch.size();
-    cells[escaped[k].first] = std::string_view(scratch).substr(from, to - from);
+  return out;
+}
+
+// The bytes of a word that are a tab, a newline or a backslash, as 0x80 in each: exact per
+// byte (no borrow crosses bytes), so the first one found is the first in the text.
+std::uint64_t SpecialBytes(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kLow7 = 0x7f7f7f7f7f7f7f7full;
+  auto zero = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };
+  return zero(word ^ (kOnes * '\t')) | zero(word ^ (kOnes * '\n')) | zero(word ^ (kOnes * '\\'));
+}
+
+// Position, in memory order, of the first byte SpecialBytes marked.
+std::size_t FirstMarked(std::uint64_t marks) {
+  if constexpr (std::endian::native == std::endian::little) {
+    return static_cast<std::size_t>(std::countr_zero(marks)) / 8;
+  } else {
+    return static_cast<std::size_t>(std::countl_zero(marks)) / 8;
   }
 }
+
+// A buffer of whole COPY text rows, each ending in '\n', with readable bytes after its end
+// so that the row splitter may load a word at any position before it.
+// Thread-safety: none; CopyReader hands it between its threads under its mutex.
+struct CopyChunk {
+  static constexpr std::size_t kPadding = sizeof(std::uint64_t);
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+  std::size_t capacity = 0;
+
+  void Reserve(std::size_t bytes) {
+    if (bytes <= capacity) return;
+    auto bigger = std::make_unique<char[]>(bytes + kPadding);  // zeroed: the padding is defined
+    if (size > 0) std::memcpy(bigger.get(), data.get(), size);
+    data = std::move(bigger);
+    capacity = bytes;
+  }
+};
+
+// Decodes the rows of a chunk of COPY's text format in place — fields split by tabs, `\N`
+// is NULL (an empty cell), backslash escapes undone — and calls `sink` per row.
+void SplitCopyRows(CopyChunk& chunk, std::vector<std::string_view>& cells, const RowSink& sink) {
+  char* p = chunk.data.get();
+  char* const end = p + chunk.size;
+  char* field = p;
+  bool escaped = false;
+  cells.clear();
+  while (p < end) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    const std::uint64_t marks = SpecialBytes(word);
+    if (marks == 0) {
+      p += sizeof word;
+      continue;
+    }
+    // The chunk ends in '\n', so the first mark is never past it.
+    p += FirstMarked(marks);
+    const char c = *p;
+    if (c == '\\') {
+      escaped = true;
+      ++p;
+      continue;
+    }
+    if (!escaped) {
+      cells.emplace_back(field, static_cast<std::size_t>(p - field));
+    } else if (p - field == 2 && field[1] == 'N') {
+      cells.emplace_back();
+    } else {
+      cells.emplace_back(field, static_cast<std::size_t>(Unescape(field, p) - field));
+    }
+    escaped = false;
+    field = ++p;
+    if (c == '\n') {
+      sink(cells);
+      cells.clear();
+    }
+  }
+}
+
+// Reads the rows of a COPY ... TO STDOUT from libpq on a thread of its own into chunks that
+// the caller parses, so that the server is drained as fast as it sends (as psql would)
+// while the rows are parsed on the other core, and parsing works through large buffers.
+// A bounded pool of chunks keeps the memory small when parsing is the slower side.
+// Thread-safety: Next from one thread (the caller's); the reader thread alone uses the
+// connection until Next returns nullptr, and is stopped and joined on destruction.
+class CopyReader {
+ public:
+  explicit CopyReader(PGconn* conn)
+      : conn_(conn), thread_([this](std::stop_token stop) { Run(stop); }) {}
+  CopyReader(const CopyReader&) = delete;
+  CopyReader& operator=(const CopyReader&) = delete;
+
+  // The next chunk, or nullptr once the COPY ended; the one before goes back to the pool.
+  CopyChunk* Next() {
+    std::unique_lock lock(mutex_);
+    if (current_.data) free_.push_back(std::move(current_));
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return !full_.empty() || done_; });
+    if (full_.empty()) return nullptr;
+    current_ = std::move(full_.front());
+    full_.pop_front();
+    return &current_;
+  }
+
+  // After Next returned nullptr: whether the COPY failed (the connection says why).
+  bool failed() const {
+    std::lock_guard lock(mutex_);
+    return failed_;
+  }
+
+ private:
+  // Large enough that handing a chunk over is rare, small enough to stay in cache.
+  static constexpr std::size_t kChunkBytes = 128 << 10;
+  static constexpr std::size_t kChunks = 8;
+
+  void Run(std::stop_token stop) {
+    CopyChunk chunk;
+    if (!Take(chunk, stop)) return;
+    bool failed = false;
+    for (;;) {
+      char* buffer = nullptr;
+      const int n = PQgetCopyData(conn_, &buffer, 0);
+      if (n < 0) {
+        failed = n != -1;
+        break;
+      }
+      // libpq returns one row per call; a row is stored with its newline.
+      const std::size_t size = static_cast<std::size_t>(n);
+      const bool newline = size > 0 && buffer[size - 1] == '\n';
+      const std::size_t stored = size + (newline ? 0 : 1);
+      if (chunk.size + stored > chunk.capacity && chunk.size > 0) {
+        Publish(chunk);
+        if (!Take(chunk, stop)) {
+          PQfreemem(buffer);
+          return;
+        }
+      }
+      chunk.Reserve(stored);
+      std::memcpy(chunk.data.get() + chunk.size, buffer, size);
+      if (!newline) chunk.data[chunk.size + size] = '\n';
+      chunk.size += stored;
+      PQfreemem(buffer);
+    }
+    if (chunk.size > 0) Publish(chunk);
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    failed_ = failed;
+    changed_.notify_all();
+  }
+
+  // An empty chunk from the pool (or a new one while the pool is not full); false when
+  // the reader is asked to stop.
+  bool Take(CopyChunk& chunk, std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    if (free_.empty() && made_ < kChunks) {
+      ++made_;
+      lock.unlock();
+      chunk = CopyChunk{};
+      chunk.Reserve(kChunkBytes);
+      return true;
+    }
+    if (!changed_.wait(lock, stop, [this] { return !free_.empty(); })) return false;
+    chunk = std::move(free_.back());
+    free_.pop_back();
+    chunk.size = 0;
+    return true;
+  }
+
+  void Publish(CopyChunk& chunk) {
+    std::lock_guard lock(mutex_);
+    full_.push_back(std::move(chunk));
+    changed_.notify_all();
+  }
+
+  PGconn* const conn_;
+  mutable std::mutex mutex_;
+  std::condition_variable_any changed_;
+  std::deque<CopyChunk> full_;   // read, waiting for the parser
+  std::vector<CopyChunk> free_;  // parsed, waiting for the reader
+  CopyChunk current_;            // the parser's
+  std::size_t made_ = 0;
+  bool done_ = false;
+  bool failed_ = false;
+  std::jthread thread_;  // last: started once the rest exists, joined before it goes
+};
 
 class PostgresClient final : public DbClient {
  public:
@@ -276,18 +440,11 @@ class PostgresClient final : public DbClient {
     const std::string sql = fmt::format("COPY (SELECT * FROM {}{}) TO STDOUT", table_, where);
     PgResult started(PQexec(conn_.get(), sql.c_str()));
     if (PQresultStatus(started.get()) != PGRES_COPY_OUT) return PgError(conn_.get(), "reading the table", url_);
-    std::string scratch;
-    std::vector<std::string_view> cells;
-    for (;;) {
-      char* buffer = nullptr;
-      const int n = PQgetCopyData(conn_.get(), &buffer, 0);
-      if (n == -1) break;
-      if (n < 0) return PgError(conn_.get(), "reading the table", url_);
-      std::string_view row(buffer, static_cast<std::size_t>(n));
-      if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
-      SplitCopyRow(row, scratch, cells);
-      sink(cells);
-      PQfreemem(buffer);
+    {
+      CopyReader reader(conn_.get());
+      std::vector<std::string_view> cells;
+      while (CopyChunk* chunk = reader.Next()) SplitCopyRows(*chunk, cells, sink);
+      if (reader.failed()) return PgError(conn_.get(), "reading the table", url_);
     }
     PgResult done(PQgetResult(conn_.get()));
     if (PQresultStatus(done.get()) != PGRES_COMMAND_OK) return PgError(conn_.get(), "reading the table", url_);
