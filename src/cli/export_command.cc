@@ -68,7 +68,7 @@ int ExportCommand::Run() const {
   auto options = ParseDashboardOptions(
       params, DashboardOptions{.weighted = current.weighted, .targets = current.targets});
   if (!options) return Fail(options.error().message);
-  auto source = sql::MakeAnySource(data_path_, load_options_);
+  auto source = sql::MakeAnySource(data_path_, load_options_, OneShotSourceOptions());
   if (!source) return Fail(source.error().message);
   auto data = (*source)->Load();
   if (!data) return Fail(data.error().message);

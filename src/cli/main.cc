@@ -225,7 +225,8 @@ int main(int argc, char** argv) {
         params, keeta::DashboardOptions{.weighted = current.weighted, .targets = current.targets});
     if (!options) return Fail(options.error().message);
     if (data_path.empty()) std::fprintf(stderr, "keeta: no --data: reading the bundled sample data\n");
-    auto source = keeta::sql::MakeAnySource(data_path, load_options);
+    auto source =
+        keeta::sql::MakeAnySource(data_path, load_options, keeta::OneShotSourceOptions());
     if (!source) return Fail(source.error().message);
     auto data = (*source)->Load();
     if (!data) return Fail(data.error().message);

@@ -1302,10 +1302,12 @@ struct AppendableCsv::State {
   std::string tail;          // to tell an append from a rewrite
 };
 
-AppendableCsv::AppendableCsv(std::string path, LoadOptions options, std::string source)
+AppendableCsv::AppendableCsv(std::string path, LoadOptions options, std::string source,
+                             bool appendable)
     : path_(std::move(path)),
       source_(source.empty() ? path_ : std::move(source)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      appendable_(appendable) {}
 AppendableCsv::~AppendableCsv() = default;
 
 bool AppendableCsv::can_append() const { return state_ != nullptr; }
@@ -1352,9 +1354,10 @@ Result<CsvTable> AppendableCsv::ReadAll() {
     if (state->parser.not_utf8()) return ReadFile(path_, source_, options_);
     return fed.error();
   }
-  if (!fed->rest.empty()) {
+  if (!fed->rest.empty() || !appendable_) {
     // The last line has no line break: parse it as the file's end (as ReadCsvFile does);
-    // the parser is then finished, and a later change is read in full.
+    // the parser is then finished, and a later change is read in full. (So is a one-shot
+    // load: its rows are handed over rather than copied.)
     Result<std::size_t> last = state->parser.Feed(fed->rest.data(), fed->rest.size(), true);
     if (!last) {
       if (state->parser.not_utf8()) return ReadFile(path_, source_, options_);

@@ -44,8 +44,10 @@ struct CsvRead {
 
 class AppendableCsv {
  public:
-  // `source` names the file in messages and the report (default: the path).
-  explicit AppendableCsv(std::string path, LoadOptions options = {}, std::string source = {});
+  // `source` names the file in messages and the report (default: the path). Not
+  // `appendable`: every Read reads the whole file and keeps nothing (a one-shot load).
+  explicit AppendableCsv(std::string path, LoadOptions options = {}, std::string source = {},
+                         bool appendable = true);
   ~AppendableCsv();
   AppendableCsv(const AppendableCsv&) = delete;
   AppendableCsv& operator=(const AppendableCsv&) = delete;
@@ -74,6 +76,7 @@ class AppendableCsv {
   std::string path_;
   std::string source_;
   LoadOptions options_;
+  bool appendable_;
   std::unique_ptr<State> state_;  // null: the next Read reads everything
 };
 

@@ -54,7 +54,7 @@ class CsvSource final : public DataSource {
       : path_(std::move(path)),
         options_(std::move(options)),
         label_(Label(path_, options_.label)),
-        csv_(path_, options_.load, label_),
+        csv_(path_, options_.load, label_, /*appendable=*/!options_.one_shot),
         rule_(options_.timing) {}
 
   std::string Describe() const override { return path_; }
@@ -195,6 +195,12 @@ class BundledSampleSource final : public DataSource {
 };
 
 }  // namespace
+
+CsvSourceOptions OneShotSourceOptions() {
+  CsvSourceOptions options;
+  options.one_shot = true;
+  return options;
+}
 
 std::unique_ptr<DataSource> MakeCsvSource(std::string path, CsvSourceOptions options) {
   return std::make_unique<CsvSource>(std::move(path), std::move(options));

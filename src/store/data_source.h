@@ -47,7 +47,14 @@ struct CsvSourceOptions {
   // Transient failures are retried after retry_min, doubling up to retry_max.
   std::chrono::milliseconds retry_min{500};
   std::chrono::milliseconds retry_max{30000};
+  // Loaded once and never looked at again (`keeta kpis`, `keeta export`): nothing is kept
+  // or read for later looks (the parsed rows for appends, a table's change token, its
+  // change notifications).
+  bool one_shot = false;
 };
+
+// The options of a one-shot load: the defaults, with one_shot set.
+CsvSourceOptions OneShotSourceOptions();
 
 // A CSV file on disk, read with `options.load`. A file none of whose header names is a
 // known column is a load error (it is the wrong file, not an empty dataset).

@@ -88,7 +88,7 @@ class DbSnapshotSource final : public DataSource {
     attempted_ = true;
     if (std::optional<Error> error = client_->Connect()) return Fail(*error);
     // Listening before the read, so a change committed after its snapshot is notified.
-    client_->Listening();
+    if (!options_.one_shot) client_->Listening();
     if (std::optional<Error> error = client_->BeginRead()) return Fail(*error);
     auto loaded = Read();
     client_->EndRead();
@@ -104,17 +104,19 @@ class DbSnapshotSource final : public DataSource {
   // One consistent read: the new rows only when that is safe, else the whole table.
   Result<std::shared_ptr<const Dataset>> Read() {
     // With notifications nothing is compared between looks, so no change token is read;
-    // without them each look compares the token, and key mode also the row count.
-    const bool listening = client_->Listening();
+    // without them each look compares the token, and key mode also the row count. A
+    // one-shot load has no later looks.
+    const bool listening = !options_.one_shot && client_->Listening();
+    const bool compare = !listening && !options_.one_shot;
     std::string token;
-    if (!listening) {
+    if (compare) {
       auto read_token = client_->ChangeToken();
       if (!read_token) return read_token.error();
       token = std::move(*read_token);
     }
     TableState state;
     if (!url_.key.empty()) {
-      auto read_state = client_->State(/*count_rows=*/!listening);
+      auto read_state = client_->State(/*count_rows=*/compare);
       if (!read_state) return read_state.error();
       state = *read_state;
     }
@@ -167,15 +169,16 @@ class DbSnapshotSource final : public DataSource {
     // is handed over.
     std::optional<CsvTable> tail;
     if (appended && last_data_ != nullptr) tail = builder_->CopyTail(first_new_row, label_);
+    const bool keep_builder = !url_.key.empty() && !options_.one_shot;
     Result<CsvTable> table = tail ? std::move(*tail)
-                             : url_.key.empty() ? builder_->Finish(label_)
-                                                : builder_->Copy(label_);
-    if (url_.key.empty()) builder_.reset();
+                             : keep_builder ? builder_->Copy(label_)
+                                            : builder_->Finish(label_);
+    if (!keep_builder) builder_.reset();
     if (!table) {
       builder_.reset();
       return table.error();
     }
-    if (!url_.key.empty() && !listening) {
+    if (keep_builder && compare) {
       auto base = client_->ChangeToken(state.max_key);
       if (!base) {  // the builder is ahead of what was published: read it all next time
         builder_.reset();
@@ -202,7 +205,7 @@ class DbSnapshotSource final : public DataSource {
       }
       data = Dataset::Build(std::move(table->table), std::move(table->report));
     }
-    last_data_ = url_.key.empty() ? nullptr : data;
+    last_data_ = keep_builder ? data : nullptr;
     return data;
   }
 
