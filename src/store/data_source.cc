@@ -117,24 +117,9 @@ class CsvSource final : public DataSource {
     backoff_ = options_.retry_min;
     read.report.source = label_;
     read.report.loaded_at = UtcNowIso8601();
-    // New rows join the last snapshot as a segment (when they are what it lacks, and fit its
-    // layout); anything else indexes the whole table.
-    std::shared_ptr<const Dataset> data;
-    if (parsed->appended && last_ != nullptr &&
-        last_->rows() + read.table.rows == read.report.rows_loaded) {
-      data = Dataset::Append(last_, std::move(read.table), read.report);
-    }
-    if (data == nullptr) {
-      if (parsed->appended) {
-        auto whole = csv_.Whole();
-        if (!whole) return Fail({whole.error().message, false});
-        whole->report.source = label_;
-        whole->report.loaded_at = read.report.loaded_at;
-        read = std::move(*whole);
-      }
-      data = Dataset::Build(std::move(read.table), std::move(read.report));
-    }
-    last_ = data;
+    auto data = AppendOrBuild(last_, std::move(read), parsed->appended, [this] { return csv_.Whole(); });
+    if (!data) return Fail({data.error().message, false});
+    last_ = *data;
     return data;
   }
 
@@ -195,6 +180,22 @@ class BundledSampleSource final : public DataSource {
 };
 
 }  // namespace
+
+Result<std::shared_ptr<const Dataset>> AppendOrBuild(
+    const std::shared_ptr<const Dataset>& last, CsvTable read, bool only_new_rows,
+    const std::function<Result<CsvTable>()>& whole) {
+  if (only_new_rows && last != nullptr && last->rows() + read.table.rows == read.report.rows_loaded) {
+    if (auto data = Dataset::Append(last, std::move(read.table), read.report)) return data;
+  }
+  if (only_new_rows) {
+    auto all = whole();
+    if (!all) return all.error();
+    all->report.source = read.report.source;
+    all->report.loaded_at = read.report.loaded_at;
+    read = std::move(*all);
+  }
+  return Dataset::Build(std::move(read.table), std::move(read.report));
+}
 
 CsvSourceOptions OneShotSourceOptions() {
   CsvSourceOptions options;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "core/result.h"
 #include "store/complete_file.h"
 #include "store/load_options.h"
+#include "store/table_builder.h"
 
 namespace keeta {
 
@@ -55,6 +57,14 @@ struct CsvSourceOptions {
 
 // The options of a one-shot load: the defaults, with one_shot set.
 CsvSourceOptions OneShotSourceOptions();
+
+// The snapshot after a read. When `only_new_rows` (the read took just the rows after those
+// of `last`), they join `last` as a segment (Dataset::Append) if they fit its layout; else
+// every row is indexed anew: `read` itself, or `whole()` when `read` held only new rows
+// (stamped with `read`'s source and load time).
+Result<std::shared_ptr<const Dataset>> AppendOrBuild(
+    const std::shared_ptr<const Dataset>& last, CsvTable read, bool only_new_rows,
+    const std::function<Result<CsvTable>()>& whole);
 
 // A CSV file on disk, read with `options.load`. A file none of whose header names is a
 // known column is a load error (it is the wrong file, not an empty dataset).

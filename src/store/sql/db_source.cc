@@ -169,6 +169,7 @@ class DbSnapshotSource final : public DataSource {
     // is handed over.
     std::optional<CsvTable> tail;
     if (appended && last_data_ != nullptr) tail = builder_->CopyTail(first_new_row, label_);
+    const bool only_new_rows = tail.has_value();
     const bool keep_builder = !url_.key.empty() && !options_.one_shot;
     Result<CsvTable> table = tail ? std::move(*tail)
                              : keep_builder ? builder_->Copy(label_)
@@ -191,21 +192,10 @@ class DbSnapshotSource final : public DataSource {
     last_.rows = table->report.rows_loaded;
     table->report.source = label_;
     table->report.loaded_at = UtcNowIso8601();
-    std::shared_ptr<const Dataset> data;
-    if (tail && last_data_->rows() + table->table.rows == table->report.rows_loaded) {
-      data = Dataset::Append(last_data_, std::move(table->table), table->report);
-    }
-    if (data == nullptr) {
-      if (tail) {  // the new rows do not fit the last snapshot's layout: index them all
-        auto whole = builder_->Copy(label_);
-        if (!whole) return whole.error();
-        whole->report.source = label_;
-        whole->report.loaded_at = table->report.loaded_at;
-        table = std::move(*whole);
-      }
-      data = Dataset::Build(std::move(table->table), std::move(table->report));
-    }
-    last_data_ = keep_builder ? data : nullptr;
+    auto data = AppendOrBuild(last_data_, std::move(*table), only_new_rows,
+                              [this] { return builder_->Copy(label_); });
+    if (!data) return data.error();
+    last_data_ = keep_builder ? *data : nullptr;
     return data;
   }
 
