@@ -1,5 +1,6 @@
 #include "core/dataset.h"
 
+#include "core/huge_pages.h"
 #include "core/kpi_registry.h"
 #include "core/periods.h"
 
@@ -127,7 +128,9 @@ void ParallelFor(std::size_t count, Fn fn) {
 
 template <class T>
 std::vector<T> Gather(const std::vector<T>& in, const std::vector<std::uint32_t>& perm) {
-  std::vector<T> out(perm.size());
+  std::vector<T> out;
+  ReserveHuge(out, perm.size());
+  out.resize(perm.size());
   for (std::size_t i = 0; i < perm.size(); ++i) out[i] = in[perm[i]];
   return out;
 }

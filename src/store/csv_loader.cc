@@ -17,6 +17,14 @@
 // while it is being read (a data file rewritten under a running server) then gives a
 // shorter file, never a SIGBUS, and no copy of the whole file is ever held.
 //
+// A big file is parsed on every core (FeedInput): after the header, the rest is cut into
+// one range per thread at line breaks, each range parsed by its own parser, and the
+// results joined in file order into the first parser (TableBuilder::Absorb), lines and
+// examples shifted as if one parser had read it all. A cut is only a guess at a row
+// boundary (a quoted field may hold a line break): it is proved when the range before it
+// ends exactly there, and from the first range that does not (or that fails) the file is
+// parsed serially, so the result is always the serial parser's, errors included.
+//
 // Choices where the spec is silent:
 // - a lone CR ends a line, as LF and CRLF do (old Mac files; pandas does the same);
 // - a line holding only spaces or tabs is blank; blank lines before the header are skipped;
@@ -34,6 +42,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -46,6 +55,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -309,6 +319,14 @@ class CsvParser {
     return builder_.CopyTail(first_row, source_);
   }
   std::size_t rows() const { return builder_.rows(); }
+  bool has_header() const { return have_header_; }
+  // A parser for rows further on in the same input, after this one took its header: the
+  // same columns, delimiter and options, counting lines from 1 (Absorb shifts them), with
+  // room reserved for about `bytes` of rows.
+  std::unique_ptr<CsvParser> ForRange(std::size_t bytes) const;
+  // Appends the rows `range` parsed (the bytes right after the ones this parser took), as
+  // if this parser had been fed them itself.
+  void Absorb(CsvParser&& range);
 
   // After Feed failed because the bytes are not UTF-8 (and hold no NUL): where, for the
   // note of the parser that reads them again as Windows-1252.
@@ -357,6 +375,8 @@ class CsvParser {
   std::string error_;
 
   std::size_t header_fields_ = 0;
+  std::vector<std::string> header_;  // for ForRange
+  std::size_t row_bytes_ = 0;        // a row's average size in the first piece (0: unknown)
   TableBuilder builder_;
 };
 
@@ -568,6 +588,7 @@ std::optional<Error> CsvParser::TakeHeader(const char* rest, const char* end) {
   std::vector<std::string_view> header;
   header.reserve(field_count_);
   for (std::size_t i = 0; i < field_count_; ++i) header.push_back(FieldAt(i));
+  header_.assign(header.begin(), header.end());
 
   // Estimate the row count from the lines seen so far in this piece, to reserve once.
   std::size_t estimate = 0;
@@ -579,6 +600,7 @@ std::optional<Error> CsvParser::TakeHeader(const char* rest, const char* end) {
     if (lines > 0) {
       // A full row takes at least one byte per header field (delimiters and the line end).
       const std::size_t average = std::max<std::size_t>({sample / lines, header_fields_, 1});
+      row_bytes_ = average;
       estimate = size_hint_ / average + size_hint_ / average / 16 + 16;
     }
   }
@@ -610,6 +632,29 @@ inline void CsvParser::TakeRow() {
   for (const TableBuilder::Target& t : builder_.targets()) {
     builder_.CellWith<kDecimal>(t, t.field < field_count_ ? FieldAt(t.field) : std::string_view());
   }
+}
+
+std::unique_ptr<CsvParser> CsvParser::ForRange(std::size_t bytes) const {
+  auto range = std::make_unique<CsvParser>(source_, bytes, options_, Encoding::kUtf8);
+  range->bom_checked_ = true;
+  range->have_header_ = true;
+  range->delimiter_ = delimiter_;
+  range->header_fields_ = header_fields_;
+  range->header_ = header_;
+  range->row_bytes_ = row_bytes_;
+  range->builder_.SetDecimalMark(builder_.decimal_mark());
+  const std::vector<std::string_view> header(header_.begin(), header_.end());
+  const std::size_t estimate = row_bytes_ > 0 ? bytes / row_bytes_ + bytes / row_bytes_ / 16 + 16 : 0;
+  // The header was matched once already: the same names cannot fail now.
+  (void)range->builder_.SetHeader(header, estimate);
+  range->fields_.assign(range->builder_.fields_needed(), FieldRef{nullptr, 0, kInInput});
+  return range;
+}
+
+void CsvParser::Absorb(CsvParser&& range) {
+  const std::size_t line_offset = line_ - 1;
+  builder_.Absorb(std::move(range.builder_), line_offset);
+  line_ += range.line_ - 1;
 }
 
 Result<CsvTable> CsvParser::Finish() {
@@ -790,6 +835,81 @@ void TableBuilder::Cell(const Target& t, std::string_view cell) {
     CellWith<','>(t, cell);
   } else {
     CellWith<'.'>(t, cell);
+  }
+}
+
+void TableBuilder::Absorb(TableBuilder&& next, std::size_t line_offset) {
+  const std::size_t first_row = table_.rows;
+  auto shifted = [&](CellExample& example) {
+    return CellExample{example.line + line_offset, std::move(example.value)};
+  };
+  auto add_examples = [&](std::vector<CellExample>& into, std::vector<CellExample>& from) {
+    for (CellExample& example : from) {
+      if (into.size() >= kMaxExamples) break;
+      into.push_back(shifted(example));
+    }
+  };
+  auto keep_first = [&](std::optional<CellExample>& into, std::optional<CellExample>& from) {
+    if (!into && from) into = shifted(*from);
+  };
+
+  ParsedTable& rows = next.table_;
+  if (table_.has_day) table_.day.insert(table_.day.end(), rows.day.begin(), rows.day.end());
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    if (!table_.names[d].present) continue;
+    // The next builder's names are in their first row's order: interned in that order,
+    // the new ones get the codes a single builder would have given them.
+    std::vector<std::uint32_t> code_of(rows.names[d].names.size());
+    for (std::size_t c = 0; c < code_of.size(); ++c) {
+      code_of[c] = interners_[d].Intern(rows.names[d].names[c]);
+    }
+    std::vector<std::uint32_t>& codes = table_.names[d].codes;
+    codes.reserve(codes.size() + rows.names[d].codes.size());
+    for (const std::uint32_t c : rows.names[d].codes) codes.push_back(code_of[c]);
+  }
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (!table_.measures[m]) continue;
+    table_.measures[m]->insert(table_.measures[m]->end(), rows.measures[m]->begin(),
+                               rows.measures[m]->end());
+    invalid_[m] += next.invalid_[m];
+    add_examples(report_.invalid_examples[m], next.report_.invalid_examples[m]);
+    if (durations_[m] == 0 && next.durations_[m] > 0) {
+      duration_example_[m] = shifted(*next.duration_example_[m]);
+    }
+    durations_[m] += next.durations_[m];
+  }
+  table_.rows += rows.rows;
+
+  LoadReport& r = next.report_;
+  report_.missing_days += r.missing_days;
+  add_examples(report_.missing_day_examples, r.missing_day_examples);
+  report_.blank_lines += r.blank_lines;
+  add_examples(report_.blank_line_examples, r.blank_line_examples);
+  report_.short_rows += r.short_rows;
+  add_examples(report_.short_row_examples, r.short_row_examples);
+  report_.long_rows += r.long_rows;
+  add_examples(report_.long_row_examples, r.long_row_examples);
+
+  keep_first(decimal_comma_example_, next.decimal_comma_example_);
+  keep_first(other_day_example_, next.other_day_example_);
+  slash_days_ = slash_days_ || next.slash_days_;
+  keep_first(day_first_evidence_, next.day_first_evidence_);
+  keep_first(month_first_evidence_, next.month_first_evidence_);
+  keep_first(ambiguous_day_, next.ambiguous_day_);
+
+  // Row -> line jumps: the next builder's first row jumps from its own start (line 0), so
+  // that one is kept only if this builder's next row would not have been on its line.
+  for (const auto& [row, line] : next.line_jumps_) {
+    const std::pair<std::size_t, std::size_t> jump{first_row + row, line + line_offset};
+    if (row == 0 && jump.second == next_row_line_) continue;
+    line_jumps_.push_back(jump);
+  }
+  if (rows.rows > 0) {
+    next_row_line_ = next.next_row_line_ + line_offset;
+    row_line_ = next.row_line_ + line_offset;
+    std::memcpy(last_day_text_, next.last_day_text_, sizeof last_day_text_);
+    last_day_size_ = next.last_day_size_;
+    last_day_ = next.last_day_;
   }
 }
 
@@ -1125,33 +1245,86 @@ Result<std::pair<int, std::size_t>> OpenForReading(const std::string& path,
   return std::pair{fd, static_cast<std::size_t>(st.st_size)};
 }
 
-// What FeedLines read: bytes taken by whole lines, and what followed the last line break.
+// What FeedInput read: bytes taken by whole lines, and what followed the last line break.
 struct FedLines {
   std::uint64_t consumed = 0;
   std::string rest;
 };
 
-// Feeds `fd`, from its current offset to its end, to the parser, in pieces through one
-// reused buffer (it only grows for a line longer than itself); the bytes after the last
-// complete line are returned unparsed.
-Result<FedLines> FeedLines(CsvParser& parser, int fd, const std::string& path) {
+// The bytes a parse reads: an open file (read at offsets, so that several threads can read
+// it at once) or a document in memory.
+class Input {
+ public:
+  Input(int fd, const std::string& path) : fd_(fd), path_(&path) {}
+  explicit Input(std::string_view bytes) : bytes_(bytes) {}
+
+  bool in_memory() const { return fd_ < 0; }
+  std::string_view bytes() const { return bytes_; }
+  // The size now (a file may still grow: bytes past it are read too, serially).
+  std::uint64_t size() const {
+    if (in_memory()) return bytes_.size();
+    struct stat st {};
+    return ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  }
+  // Up to `n` bytes at `offset` into buf; fewer only at the end of the input.
+  Result<std::size_t> ReadAt(std::uint64_t offset, char* buf, std::size_t n) const {
+    if (in_memory()) {
+      if (offset >= bytes_.size()) return std::size_t{0};
+      const std::size_t got = std::min<std::size_t>(n, bytes_.size() - offset);
+      std::memcpy(buf, bytes_.data() + offset, got);
+      return got;
+    }
+    std::size_t got = 0;
+    while (got < n) {
+      const ssize_t r = ::pread(fd_, buf + got, n - got, static_cast<off_t>(offset + got));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return Error{fmt::format("cannot read '{}': {}", *path_, ErrnoText(errno)), ""};
+      }
+      if (r == 0) break;
+      got += static_cast<std::size_t>(r);
+    }
+    return got;
+  }
+
+ private:
+  int fd_ = -1;
+  const std::string* path_ = nullptr;
+  std::string_view bytes_;
+};
+
+constexpr std::uint64_t kToTheEnd = std::numeric_limits<std::uint64_t>::max();
+
+// Feeds bytes [begin, end) of the input (to its end with kToTheEnd) to the parser; the
+// bytes after the last complete line are returned unparsed. A file is read in pieces
+// through one reused buffer (it only grows for a line longer than itself).
+Result<FedLines> FeedRange(CsvParser& parser, const Input& input, std::uint64_t begin,
+                           std::uint64_t end) {
+  FedLines fed;
+  if (input.in_memory()) {
+    const std::string_view all = input.bytes();
+    const std::size_t from = std::min<std::uint64_t>(begin, all.size());
+    const std::size_t to = std::min<std::uint64_t>(end, all.size());
+    Result<std::size_t> consumed = parser.Feed(all.data() + from, to - from, /*at_eof=*/false);
+    if (!consumed) return consumed.error();
+    fed.consumed = *consumed;
+    fed.rest.assign(all.data() + from + *consumed, to - from - *consumed);
+    return fed;
+  }
   std::unique_ptr<char[]> buffer(new char[kReadChunk]);
   std::size_t capacity = kReadChunk;
   std::size_t filled = 0;
-  FedLines fed;
+  std::uint64_t offset = begin;  // of the next byte to read
   bool eof = false;
   while (!eof) {
     while (!eof && filled < capacity) {
-      const ssize_t n = ::read(fd, buffer.get() + filled, capacity - filled);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Error{fmt::format("cannot read '{}': {}", path, ErrnoText(errno)), ""};
-      }
-      if (n == 0) {
-        eof = true;
-      } else {
-        filled += static_cast<std::size_t>(n);
-      }
+      const std::size_t want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(capacity - filled, end - offset));
+      Result<std::size_t> got = input.ReadAt(offset, buffer.get() + filled, want);
+      if (!got) return got.error();
+      filled += *got;
+      offset += *got;
+      eof = *got < want || offset == end;
     }
     Result<std::size_t> consumed = parser.Feed(buffer.get(), filled, /*at_eof=*/false);
     if (!consumed) return consumed.error();
@@ -1169,6 +1342,112 @@ Result<FedLines> FeedLines(CsvParser& parser, int fd, const std::string& path) {
   }
   fed.rest.assign(buffer.get(), filled);
   return fed;
+}
+
+// The offset just past the first LF at or after `from` and before `limit`, or nullopt:
+// where a range may start (a guess; see FeedInput).
+std::optional<std::uint64_t> LineStartAfter(const Input& input, std::uint64_t from,
+                                            std::uint64_t limit) {
+  char window[4096];
+  while (from < limit) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof window, limit - from));
+    Result<std::size_t> got = input.ReadAt(from, window, want);
+    if (!got || *got == 0) return std::nullopt;
+    if (const void* lf = std::memchr(window, '\n', *got)) {
+      return from + static_cast<std::uint64_t>(static_cast<const char*>(lf) - window) + 1;
+    }
+    from += *got;
+  }
+  return std::nullopt;
+}
+
+std::atomic<std::uint64_t> ranges_joined{0};  // ParallelRangesJoined
+
+// One range of a parallel parse and what became of it.
+struct ParsedRange {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+  std::unique_ptr<CsvParser> parser;  // null for the first range (the caller's parser)
+  std::optional<Result<FedLines>> fed;  // unset: the thread failed (out of memory)
+};
+
+// Feeds the input from `begin` to its end to the parser, as FeedRange does, using every
+// core on a big input (the file's comment says how; the result is the serial one).
+Result<FedLines> FeedInput(CsvParser& parser, const Input& input, std::uint64_t begin,
+                           const LoadOptions& options) {
+  const unsigned cores = options.parse_threads > 0 ? options.parse_threads
+                                                   : std::max(1u, std::thread::hardware_concurrency());
+  const std::uint64_t piece = std::max<std::uint64_t>(options.parse_piece_bytes, 1);
+  const std::uint64_t size = input.size();
+  if (cores < 2 || size <= begin || (size - begin) / piece < 2) {
+    return FeedRange(parser, input, begin, kToTheEnd);
+  }
+
+  std::uint64_t at = begin;  // bytes before it are parsed
+  if (!parser.has_header()) {
+    // The header (and the rows up to a line break) first: the ranges need its columns.
+    const std::uint64_t header_bytes = std::min<std::uint64_t>(piece, kReadChunk / 16);
+    const std::optional<std::uint64_t> cut = LineStartAfter(input, begin + header_bytes, size);
+    if (!cut) return FeedRange(parser, input, begin, kToTheEnd);
+    Result<FedLines> head = FeedRange(parser, input, begin, *cut);
+    if (!head) return head;
+    at = begin + head->consumed;
+    if (!parser.has_header() || at != *cut) {
+      Result<FedLines> rest = FeedRange(parser, input, at, kToTheEnd);
+      if (!rest) return rest;
+      rest->consumed += at - begin;
+      return rest;
+    }
+  }
+
+  // Cut [at, size) into one range per thread, each starting after a line break.
+  const std::uint64_t count = std::min<std::uint64_t>(cores, std::max<std::uint64_t>((size - at) / piece, 1));
+  std::vector<ParsedRange> ranges;
+  ranges.push_back({at, size, nullptr, std::nullopt});
+  for (std::uint64_t i = 1; i < count; ++i) {
+    const std::uint64_t nominal = at + (size - at) * i / count;
+    const std::optional<std::uint64_t> cut = LineStartAfter(input, std::max(nominal, ranges.back().begin + 1), size);
+    if (!cut || *cut >= size) break;
+    ranges.back().end = *cut;
+    ranges.push_back({*cut, size, nullptr, std::nullopt});
+  }
+  for (std::size_t i = 1; i < ranges.size(); ++i) {
+    ranges[i].parser = parser.ForRange(static_cast<std::size_t>(ranges[i].end - ranges[i].begin));
+  }
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 1; i < ranges.size(); ++i) {
+      threads.emplace_back([&input, &range = ranges[i]] {
+        try {
+          range.fed = FeedRange(*range.parser, input, range.begin, range.end);
+        } catch (const std::bad_alloc&) {
+          range.fed.reset();  // parsed again serially, where running out shows as an error
+        }
+      });
+    }
+    ranges[0].fed = FeedRange(parser, input, ranges[0].begin, ranges[0].end);
+  }  // the threads join here
+
+  // Join the ranges in order while each one starts where the one before it ended.
+  for (ParsedRange& range : ranges) {
+    if (range.begin != at || !range.fed) break;
+    Result<FedLines>& result = *range.fed;
+    if (!result) {
+      if (range.parser == nullptr) return result.error();  // the serial parser's own error
+      break;
+    }
+    if (range.parser != nullptr) {
+      parser.Absorb(std::move(*range.parser));
+      ranges_joined.fetch_add(1, std::memory_order_relaxed);
+    }
+    at = range.begin + result->consumed;
+    if (at != range.end) break;
+  }
+  // The rest (after a cut that was not a row boundary, or bytes the file gained), serially.
+  Result<FedLines> rest = FeedRange(parser, input, at, kToTheEnd);
+  if (!rest) return rest;
+  rest->consumed += at - begin;
+  return rest;
 }
 
 // The encoding named by the file's byte-order mark (UTF-8 when it has none, or when the
@@ -1212,7 +1491,7 @@ Result<CsvTable> ReadFile(const std::string& path, const std::string& source,
   std::optional<CellExample> not_utf8;
   {
     CsvParser parser(source, size_hint, options, Encoding::kUtf8);
-    auto fed = FeedLines(parser, fd, source);
+    auto fed = FeedInput(parser, Input(fd, source), 0, options);
     if (fed) {
       Result<std::size_t> last = parser.Feed(fed->rest.data(), fed->rest.size(), /*at_eof=*/true);
       if (last) return parser.Finish();
@@ -1246,9 +1525,14 @@ Result<CsvTable> Parse(std::string_view bytes, std::string_view source, const Lo
   std::optional<CellExample> not_utf8;
   if (encoding == Encoding::kUtf8) {
     CsvParser parser(source, bytes.size(), options, Encoding::kUtf8);
-    Result<std::size_t> fed = parser.Feed(bytes.data(), bytes.size(), /*at_eof=*/true);
-    if (fed) return parser.Finish();
-    if (!parser.not_utf8()) return fed.error();
+    Result<FedLines> fed = FeedInput(parser, Input(bytes), 0, options);
+    if (fed) {
+      Result<std::size_t> last = parser.Feed(fed->rest.data(), fed->rest.size(), /*at_eof=*/true);
+      if (last) return parser.Finish();
+      if (!parser.not_utf8()) return last.error();
+    } else if (!parser.not_utf8()) {
+      return fed.error();
+    }
     not_utf8 = parser.not_utf8();
     encoding = Encoding::kWindows1252;
   }
@@ -1281,6 +1565,8 @@ Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source,
     return OutOfMemory(source);
   }
 }
+
+std::uint64_t ParallelRangesJoined() { return ranges_joined.load(std::memory_order_relaxed); }
 
 Result<CsvTable> ReadCsvFile(const std::string& path, const LoadOptions& options) {
   try {
@@ -1349,7 +1635,7 @@ Result<CsvTable> AppendableCsv::ReadAll() {
   // Files in other encodings are read in full every time (no append path).
   if (PeekEncoding(fd) != Encoding::kUtf8) return ReadFile(path_, source_, options_);
   auto state = std::make_unique<State>(source_, size_hint, options_);
-  auto fed = FeedLines(state->parser, fd, source_);
+  auto fed = FeedInput(state->parser, Input(fd, source_), 0, options_);
   if (!fed) {
     if (state->parser.not_utf8()) return ReadFile(path_, source_, options_);
     return fed.error();
@@ -1399,11 +1685,8 @@ Result<CsvRead> AppendableCsv::ReadAppended(bool tail) {
   FdCloser closer(fd);
   State& state = *state_;
   if (!OldBytesUnchanged(fd, size)) return Error{"not an append", ""};
-  if (::lseek(fd, static_cast<off_t>(state.offset), SEEK_SET) < 0) {
-    return Error{fmt::format("cannot read '{}': {}", source_, ErrnoText(errno)), ""};
-  }
   const std::size_t first_new_row = state.parser.rows();
-  auto fed = FeedLines(state.parser, fd, source_);
+  auto fed = FeedInput(state.parser, Input(fd, source_), state.offset, options_);
   if (!fed) return fed.error();
   // A last line still being written (no line break yet) is not a complete append.
   if (!fed->rest.empty()) return Error{"an incomplete line at the end", ""};

@@ -17,15 +17,25 @@
 
 namespace keeta {
 
+// Both functions below, and AppendableCsv, parse a big input on every core (see
+// LoadOptions::parse_threads): the rows after the header are cut at line breaks into one
+// range per thread, and the ranges joined in file order. The result is always the serial
+// parser's, errors included: a cut that proves not to be a row boundary (a quoted field
+// holding a line break) makes the rest of the input parse serially.
+
 // Parses a whole CSV document held in memory. `source` names it in messages and the report.
 Result<CsvTable> ParseCsv(std::string_view bytes, std::string_view source,
                           const LoadOptions& options = {});
 
-// Reads and parses a file, read in 1 MiB pieces (not mmap: a file rewritten in place
-// while mapped would crash the server with SIGBUS); no copy of the whole file is kept.
+// Reads and parses a file, read in 1 MiB pieces with pread (not mmap: a file rewritten in
+// place while mapped would crash the server with SIGBUS); no copy of the whole file is kept.
 // The encoding is taken from the byte-order mark; a file that proves not to be UTF-8 is
 // read a second time, as Windows-1252.
 Result<CsvTable> ReadCsvFile(const std::string& path, const LoadOptions& options = {});
+
+// Ranges parsed by another thread and joined, since the process started: a diagnostic for
+// tests and benchmarks (that a parse was in fact spread over the cores).
+std::uint64_t ParallelRangesJoined();
 
 // A CSV file read so that rows appended to it later cost only their own parsing: after a
 // read that ended on a line break the parser keeps its state, and the next Read, if the

@@ -4,6 +4,7 @@
 // Thread-safety: a plain value type.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ struct LoadOptions {
   // Explicit header for a known column: {canonical column name, header text}. Wins over
   // the header aliases.
   std::vector<std::pair<std::string, std::string>> columns;
+  // How a big file is spread over the cores (not what is read from it): threads that parse
+  // it (0: one per core) and the fewest bytes worth a thread of their own. Tests make the
+  // pieces tiny and the threads many, to cut files between rows (and inside quotes).
+  unsigned parse_threads = 0;
+  std::size_t parse_piece_bytes = std::size_t{4} << 20;
 };
 
 // `,` `;` `|`, `tab` or `\t` -> the delimiter byte; anything else is an Error naming

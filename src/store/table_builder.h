@@ -75,6 +75,13 @@ class TableBuilder {
   template <char kDecimal>
   void CellWith(const Target& target, std::string_view cell);
 
+  // Appends the rows of `next`, a builder given the same header that was fed the rows
+  // right after this one's, whose lines count from `line_offset` + 1: afterwards this
+  // builder is as if it had been fed them itself (names interned in file order, counts
+  // added, examples and their lines kept in line order). How the pieces of a file parsed
+  // in parallel are joined.
+  void Absorb(TableBuilder&& next, std::size_t line_offset);
+
   LoadReport& report() { return report_; }
   std::size_t rows() const { return table_.rows; }
   std::size_t row_line() const { return row_line_; }

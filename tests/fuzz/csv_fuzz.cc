@@ -2,6 +2,8 @@
 // must be well formed (every present column has one entry per row; codes index names; every
 // day decided). Each input is parsed with the default options (every dialect rule detected)
 // and again with the options forced (`;`, month-first, CSAT on 1–5, a column mapping).
+// Differential too: the parallel parse (the input cut into many small ranges) must give
+// exactly the serial parse's table and report, or the same error.
 
 #include <cmath>
 #include <cstddef>
@@ -9,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/csv_loader.h"
 
@@ -54,8 +57,42 @@ bool IsUtf8Text(std::string_view s) {
   return true;
 }
 
-void CheckParse(std::string_view bytes, const keeta::LoadOptions& options) {
+bool SameNumbers(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
+  }
+  return true;
+}
+
+void CheckSameParse(const keeta::Result<keeta::CsvTable>& a, const keeta::Result<keeta::CsvTable>& b) {
+  Check(a.ok() == b.ok());
+  if (!a.ok()) {
+    Check(a.error().message == b.error().message);
+    return;
+  }
+  const keeta::ParsedTable& x = a->table;
+  const keeta::ParsedTable& y = b->table;
+  Check(x.rows == y.rows && x.has_day == y.has_day && x.day == y.day);
+  for (std::size_t d = 0; d < keeta::kDimensionCount; ++d) {
+    Check(x.names[d].present == y.names[d].present);
+    Check(x.names[d].names == y.names[d].names && x.names[d].codes == y.names[d].codes);
+  }
+  for (std::size_t m = 0; m < keeta::kMeasureCount; ++m) {
+    Check(x.measures[m].has_value() == y.measures[m].has_value());
+    if (x.measures[m]) Check(SameNumbers(*x.measures[m], *y.measures[m]));
+  }
+  Check(a->report.Warnings() == b->report.Warnings());
+}
+
+void CheckParse(std::string_view bytes, const keeta::LoadOptions& given) {
+  keeta::LoadOptions options = given;
+  options.parse_threads = 1;
   keeta::Result<keeta::CsvTable> parsed = keeta::ParseCsv(bytes, "fuzz.csv", options);
+  keeta::LoadOptions parallel = given;
+  parallel.parse_threads = 9;
+  parallel.parse_piece_bytes = 3;
+  CheckSameParse(keeta::ParseCsv(bytes, "fuzz.csv", parallel), parsed);
   std::string_view text = bytes;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   const bool utf16 = bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF";
