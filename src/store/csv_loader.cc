@@ -311,13 +311,10 @@ class CsvParser {
 
   // After the last Feed: applies whole-column rules and hands over the result.
   Result<CsvTable> Finish();
-  // The same for the rows fed so far, leaving the parser ready for more (a copy).
-  Result<CsvTable> Snapshot();
-  // Only the rows from `first_row` on (TableBuilder::CopyTail); null when not possible.
-  std::optional<CsvTable> Tail(std::size_t first_row) {
-    if (!have_header_) return std::nullopt;
-    return builder_.CopyTail(first_row, source_);
-  }
+  // The rows fed since the last Release, leaving the parser ready for more
+  // (TableBuilder::Release); only when CanRelease().
+  Result<CsvTable> Release();
+  bool CanRelease() const { return builder_.CanRelease(); }
   std::size_t rows() const { return builder_.rows(); }
   bool has_header() const { return have_header_; }
   // A parser for rows further on in the same input, after this one took its header: the
@@ -662,9 +659,9 @@ Result<CsvTable> CsvParser::Finish() {
   return builder_.Finish(source_);
 }
 
-Result<CsvTable> CsvParser::Snapshot() {
+Result<CsvTable> CsvParser::Release() {
   if (!have_header_) return MakeError("empty file: no header line");
-  return builder_.Copy(source_);
+  return builder_.Release(source_);
 }
 
 }  // namespace
@@ -839,7 +836,7 @@ void TableBuilder::Cell(const Target& t, std::string_view cell) {
 }
 
 void TableBuilder::Absorb(TableBuilder&& next, std::size_t line_offset) {
-  const std::size_t first_row = table_.rows;
+  const std::size_t first_row = rows();
   auto shifted = [&](CellExample& example) {
     return CellExample{example.line + line_offset, std::move(example.value)};
   };
@@ -921,15 +918,6 @@ std::size_t TableBuilder::LineOfRow(std::size_t row) const {
   return it->second + (row - it->first);
 }
 
-// The first few present values of a column, with their lines.
-std::vector<CellExample> TableBuilder::FirstValues(const std::vector<double>& values) const {
-  std::vector<CellExample> out;
-  for (std::size_t r = 0; r < values.size() && out.size() < kMaxExamples; ++r) {
-    if (!std::isnan(values[r])) out.push_back({LineOfRow(r), fmt::format("{}", values[r])});
-  }
-  return out;
-}
-
 // Decides once for the file whether `a/b/YYYY` is day-first and turns the provisional
 // values into days.
 std::optional<Error> TableBuilder::ResolveSlashDays(ParsedTable& table, LoadReport& report) const {
@@ -989,75 +977,88 @@ std::optional<Error> TableBuilder::ResolveSlashDays(ParsedTable& table, LoadRepo
   return std::nullopt;
 }
 
-// Percent columns given as fractions, and the CSAT 1–5 rating: whole-column rules. The
-// scans stop at the first value that settles them, so they are cheap unless the rule holds.
-TableBuilder::ScalePlan TableBuilder::PlanScales(const ParsedTable& whole,
-                                                 const LoadOptions& options) {
+// Percent columns given as fractions, and the CSAT 1–5 rating: whole-column rules, decided
+// from facts gathered over the rows. A column's scan stops once its facts are settled, so
+// it is cheap unless a rule holds.
+TableBuilder::ScaleFacts TableBuilder::FactsOf(const ParsedTable& table, std::size_t first_row) const {
+  ScaleFacts facts;
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (kMeasures[m].kind != MeasureKind::kPercent || !table.measures[m]) continue;
+    const bool csat = m == Index(Measure::kCsat);
+    const bool rating_scale = csat && options_.csat_scale == 5;
+    const std::vector<double>& values = *table.measures[m];
+    ColumnFacts& f = facts[m];
+    for (std::size_t r = 0; r < values.size(); ++r) {
+      const double v = values[r];
+      if (std::isnan(v)) continue;
+      f.present = true;
+      if (f.first_values.size() < kMaxExamples) {
+        f.first_values.push_back({LineOfRow(first_row + r), fmt::format("{}", v)});
+      }
+      if (v < 0.0 || v > 1.0) f.fractions = false;
+      if (v > 1.0) f.above_one = true;
+      if (v < 1.0 || v > 5.0) {
+        f.rating = false;
+        if (rating_scale) AddExample(f.outside_rating, LineOfRow(first_row + r), fmt::format("{}", v));
+      }
+      const bool settled = !f.fractions && f.first_values.size() == kMaxExamples &&
+                           (!csat || (!f.rating && f.above_one)) &&
+                           (!rating_scale || f.outside_rating.size() == kMaxExamples);
+      if (settled) break;
+    }
+  }
+  return facts;
+}
+
+void TableBuilder::MergeFacts(ScaleFacts& into, const ScaleFacts& later) {
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    ColumnFacts& a = into[m];
+    const ColumnFacts& b = later[m];
+    a.present = a.present || b.present;
+    a.fractions = a.fractions && b.fractions;
+    a.rating = a.rating && b.rating;
+    a.above_one = a.above_one || b.above_one;
+    for (const CellExample& e : b.first_values) AddExample(a.first_values, e.line, e.value);
+    for (const CellExample& e : b.outside_rating) AddExample(a.outside_rating, e.line, e.value);
+  }
+}
+
+TableBuilder::ScalePlan TableBuilder::PlanScales(const ScaleFacts& facts) const {
   ScalePlan plan;
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    if (kMeasures[m].kind != MeasureKind::kPercent || !whole.measures[m]) continue;
+    const ColumnFacts& f = facts[m];
+    if (kMeasures[m].kind != MeasureKind::kPercent || !f.present) continue;
     const bool csat = m == Index(Measure::kCsat);
-    if (csat && options.csat_scale == 5) continue;
-    const std::vector<double>& values = *whole.measures[m];
-    bool any_present = false;
-    bool all_fractions = true;
-    for (const double v : values) {
-      if (std::isnan(v)) continue;
-      any_present = true;
-      if (v < 0.0 || v > 1.0) {
-        all_fractions = false;
-        break;
-      }
-    }
-    if (!any_present) continue;
-    if (all_fractions) {
+    if (csat && options_.csat_scale == 5) continue;
+    if (f.fractions) {
       plan.fractions[m] = true;
       continue;
     }
-    if (!csat) continue;
-    bool rating = true;
-    bool above_one = false;
-    for (const double v : values) {
-      if (std::isnan(v)) continue;
-      if (v < 1.0 || v > 5.0) {
-        rating = false;
-        break;
-      }
-      above_one = above_one || v > 1.0;
-    }
-    plan.csat_rating = rating && above_one;
+    if (csat) plan.csat_rating = f.rating && f.above_one;
   }
   return plan;
 }
 
-void TableBuilder::ApplyScales(const ScalePlan& plan, const ParsedTable& whole,
-                               ParsedTable& out, LoadReport& report) const {
+void TableBuilder::ApplyScales(const ScalePlan& plan, const ScaleFacts& facts, ParsedTable& out,
+                               LoadReport& report) const {
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    if (kMeasures[m].kind != MeasureKind::kPercent || !whole.measures[m]) continue;
-    const std::vector<double>& values = *whole.measures[m];
+    if (kMeasures[m].kind != MeasureKind::kPercent || !out.measures[m]) continue;
+    const ColumnFacts& f = facts[m];
     std::vector<double>& scaled = *out.measures[m];
     if (m == Index(Measure::kCsat) && options_.csat_scale == 5) {
-      std::vector<CellExample> outside;
-      const std::vector<CellExample> examples = FirstValues(values);
-      for (std::size_t r = 0; r < values.size(); ++r) {
-        const double v = values[r];
-        if (!std::isnan(v) && (v < 1.0 || v > 5.0)) {
-          AddExample(outside, LineOfRow(r), fmt::format("{}", v));
-        }
-      }
       for (double& v : scaled) v = (v - 1.0) * 25.0;  // NaN stays NaN
       std::string note = fmt::format(
           "column 'csat' read as a 1–5 rating (--csat-scale 5): 1..5 mapped to 0..100 %{}",
-          examples.empty() ? "" : ", e.g. " + DescribeExamples(examples));
-      if (!outside.empty()) {
+          f.first_values.empty() ? "" : ", e.g. " + DescribeExamples(f.first_values));
+      if (!f.outside_rating.empty()) {
         note += fmt::format("; values outside 1–5 mapped the same way: {}; expected 1 to 5",
-                            DescribeExamples(outside));
+                            DescribeExamples(f.outside_rating));
       }
       report.notes.push_back(std::move(note));
       continue;
     }
     if (plan.fractions[m]) {
-      report.scaled_examples[m] = FirstValues(values);
+      report.scaled_examples[m] = f.first_values;
       for (double& v : scaled) v *= 100.0;  // NaN stays NaN
       report.scaled_percent_columns.emplace_back(kMeasures[m].column);
       continue;
@@ -1066,7 +1067,7 @@ void TableBuilder::ApplyScales(const ScalePlan& plan, const ParsedTable& whole,
       report.notes.push_back(fmt::format(
           "column 'csat' looks like a 1–5 rating (every value within 1–5, e.g. {}): shown as "
           "given, not as a percent; expected 0–100 %, or use --csat-scale 5 to map 1..5 to 0..100 %",
-          DescribeExamples(FirstValues(values))));
+          DescribeExamples(f.first_values)));
     }
   }
 }
@@ -1092,13 +1093,14 @@ void TableBuilder::AddBuilderNotes(LoadReport& report) const {
   report.invalid_cells = invalid_;
 }
 
+// For a builder that never released rows: `table` is every row.
 Result<CsvTable> TableBuilder::Complete(ParsedTable table, LoadReport report,
-                                        std::string_view source) const {
+                                        const ScaleFacts& facts, std::string_view source) const {
   if (std::optional<Error> error = ResolveSlashDays(table, report)) {
     return Error{source.empty() ? error->message : fmt::format("{}: {}", source, error->message),
                  ""};
   }
-  ApplyScales(PlanScales(table, options_), table, table, report);
+  ApplyScales(PlanScales(facts), facts, table, report);
   AddBuilderNotes(report);
   report.source = source;
   report.rows_loaded = table.rows;
@@ -1106,20 +1108,23 @@ Result<CsvTable> TableBuilder::Complete(ParsedTable table, LoadReport report,
 }
 
 Result<CsvTable> TableBuilder::Finish(std::string_view source) {
+  const ScaleFacts facts = FactsOf(table_, 0);
   ParsedTable table = std::move(table_);
   LoadReport report = std::move(report_);
-  return Complete(std::move(table), std::move(report), source);
+  return Complete(std::move(table), std::move(report), facts, source);
 }
 
 Result<CsvTable> TableBuilder::Copy(std::string_view source) {
-  copied_plan_ = PlanScales(table_, options_);
-  return Complete(table_, report_, source);
+  const ScaleFacts facts = FactsOf(table_, 0);
+  copied_plan_ = PlanScales(facts);
+  return Complete(table_, report_, facts, source);
 }
 
 std::optional<CsvTable> TableBuilder::CopyTail(std::size_t first_row, std::string_view source) {
   // `a/b/YYYY` days are decided once for the whole file; a later row may change that.
   if (slash_days_ || first_row > table_.rows) return std::nullopt;
-  const ScalePlan plan = PlanScales(table_, options_);
+  const ScaleFacts facts = FactsOf(table_, 0);
+  const ScalePlan plan = PlanScales(facts);
   if (plan != copied_plan_) return std::nullopt;
   const auto from = static_cast<std::ptrdiff_t>(first_row);
   ParsedTable tail;
@@ -1137,11 +1142,48 @@ std::optional<CsvTable> TableBuilder::CopyTail(std::size_t first_row, std::strin
     if (table_.measures[m]) tail.measures[m].emplace(table_.measures[m]->begin() + from, table_.measures[m]->end());
   }
   LoadReport report = report_;
-  ApplyScales(plan, table_, tail, report);
+  ApplyScales(plan, facts, tail, report);
   AddBuilderNotes(report);
   report.source = source;
   report.rows_loaded = table_.rows;
   return CsvTable{std::move(tail), std::move(report)};
+}
+
+bool TableBuilder::CanRelease() const {
+  if (slash_days_) return false;
+  if (released_rows_ == 0) return true;
+  ScaleFacts facts = released_facts_;
+  MergeFacts(facts, FactsOf(table_, released_rows_));
+  return PlanScales(facts) == copied_plan_;
+}
+
+Result<CsvTable> TableBuilder::Release(std::string_view source) {
+  ScaleFacts facts = released_facts_;
+  MergeFacts(facts, FactsOf(table_, released_rows_));
+  const ScalePlan plan = PlanScales(facts);
+  ParsedTable out;
+  out.rows = table_.rows;
+  out.has_day = table_.has_day;
+  out.day = std::exchange(table_.day, {});
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    out.names[d].present = table_.names[d].present;
+    if (!table_.names[d].present) continue;
+    out.names[d].names = table_.names[d].names;  // the interners keep theirs
+    out.names[d].codes = std::exchange(table_.names[d].codes, {});
+  }
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (table_.measures[m]) out.measures[m] = std::exchange(*table_.measures[m], {});
+  }
+  released_rows_ += table_.rows;
+  table_.rows = 0;
+  released_facts_ = std::move(facts);
+  copied_plan_ = plan;
+  LoadReport report = report_;
+  ApplyScales(plan, released_facts_, out, report);
+  AddBuilderNotes(report);
+  report.source = source;
+  report.rows_loaded = released_rows_;
+  return CsvTable{std::move(out), std::move(report)};
 }
 
 namespace {
@@ -1374,26 +1416,41 @@ struct ParsedRange {
 // Feeds the input from `begin` to its end to the parser, as FeedRange does, using every
 // core on a big input (the file's comment says how; the result is the serial one).
 Result<FedLines> FeedInput(CsvParser& parser, const Input& input, std::uint64_t begin,
-                           const LoadOptions& options) {
+                           const LoadOptions& options, std::uint64_t end = kToTheEnd) {
   const unsigned cores = options.parse_threads > 0 ? options.parse_threads
                                                    : std::max(1u, std::thread::hardware_concurrency());
   const std::uint64_t piece = std::max<std::uint64_t>(options.parse_piece_bytes, 1);
-  const std::uint64_t size = input.size();
+  const std::uint64_t size = std::min(input.size(), end);
   if (cores < 2 || size <= begin || (size - begin) / piece < 2) {
-    return FeedRange(parser, input, begin, kToTheEnd);
+    return FeedRange(parser, input, begin, end);
   }
 
   std::uint64_t at = begin;  // bytes before it are parsed
   if (!parser.has_header()) {
+    // The serial parser checks its first piece's text before it takes the header: where
+    // that piece is not UTF-8, its error comes first, so parse serially.
+    if (input.in_memory()) {
+      const std::string_view all = input.bytes().substr(begin, size - begin);
+      if (CheckUtf8(all.data(), all.size(), /*at_eof=*/false).bad) {
+        return FeedRange(parser, input, begin, end);
+      }
+    } else {
+      std::unique_ptr<char[]> first(new char[kReadChunk]);
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunk, size - begin));
+      Result<std::size_t> got = input.ReadAt(begin, first.get(), want);
+      if (!got || CheckUtf8(first.get(), *got, /*at_eof=*/false).bad) {
+        return FeedRange(parser, input, begin, end);
+      }
+    }
     // The header (and the rows up to a line break) first: the ranges need its columns.
     const std::uint64_t header_bytes = std::min<std::uint64_t>(piece, kReadChunk / 16);
     const std::optional<std::uint64_t> cut = LineStartAfter(input, begin + header_bytes, size);
-    if (!cut) return FeedRange(parser, input, begin, kToTheEnd);
+    if (!cut) return FeedRange(parser, input, begin, end);
     Result<FedLines> head = FeedRange(parser, input, begin, *cut);
     if (!head) return head;
     at = begin + head->consumed;
     if (!parser.has_header() || at != *cut) {
-      Result<FedLines> rest = FeedRange(parser, input, at, kToTheEnd);
+      Result<FedLines> rest = FeedRange(parser, input, at, end);
       if (!rest) return rest;
       rest->consumed += at - begin;
       return rest;
@@ -1444,7 +1501,7 @@ Result<FedLines> FeedInput(CsvParser& parser, const Input& input, std::uint64_t 
     if (at != range.end) break;
   }
   // The rest (after a cut that was not a row boundary, or bytes the file gained), serially.
-  Result<FedLines> rest = FeedRange(parser, input, at, kToTheEnd);
+  Result<FedLines> rest = FeedRange(parser, input, at, end);
   if (!rest) return rest;
   rest->consumed += at - begin;
   return rest;
@@ -1599,26 +1656,20 @@ AppendableCsv::~AppendableCsv() = default;
 bool AppendableCsv::can_append() const { return state_ != nullptr; }
 
 Result<CsvTable> AppendableCsv::Read() {
-  auto read = ReadIncrement(/*tail=*/false);
+  auto read = ReadNew();
   if (!read) return read.error();
+  if (read->appended) return Whole();
   return std::move(read->table);
 }
 
-Result<CsvRead> AppendableCsv::ReadNew() { return ReadIncrement(/*tail=*/true); }
-
-Result<CsvTable> AppendableCsv::Whole() {
-  if (state_ == nullptr) return Error{fmt::format("'{}' has not been read", source_), ""};
-  return state_->parser.Snapshot();
-}
-
-Result<CsvRead> AppendableCsv::ReadIncrement(bool tail) {
+Result<CsvRead> AppendableCsv::ReadNew() {
   try {
     if (state_ != nullptr) {
-      auto appended = ReadAppended(tail);
+      auto appended = ReadAppended();
       if (appended) return appended;
       state_.reset();  // not an append after all, or a bad tail: read everything anew
     }
-    auto all = ReadAll();
+    auto all = ReadAll(kToTheEnd);
     if (!all) return all.error();
     return CsvRead{std::move(*all), false};
   } catch (const std::bad_alloc&) {
@@ -1627,7 +1678,20 @@ Result<CsvRead> AppendableCsv::ReadIncrement(bool tail) {
   }
 }
 
-Result<CsvTable> AppendableCsv::ReadAll() {
+Result<CsvTable> AppendableCsv::Whole() {
+  if (state_ == nullptr) return Error{fmt::format("'{}' has not been read", source_), ""};
+  // The rows handed over are not kept: read again the bytes the last read covered.
+  const std::uint64_t offset = state_->offset;
+  state_.reset();
+  try {
+    return ReadAll(offset);
+  } catch (const std::bad_alloc&) {
+    state_.reset();
+    return OutOfMemory(source_);
+  }
+}
+
+Result<CsvTable> AppendableCsv::ReadAll(std::uint64_t limit) {
   auto opened = OpenForReading(path_, source_);
   if (!opened) return opened.error();
   const auto [fd, size_hint] = *opened;
@@ -1635,15 +1699,20 @@ Result<CsvTable> AppendableCsv::ReadAll() {
   // Files in other encodings are read in full every time (no append path).
   if (PeekEncoding(fd) != Encoding::kUtf8) return ReadFile(path_, source_, options_);
   auto state = std::make_unique<State>(source_, size_hint, options_);
-  auto fed = FeedInput(state->parser, Input(fd, source_), 0, options_);
+  auto fed = FeedInput(state->parser, Input(fd, source_), 0, options_, limit);
   if (!fed) {
     if (state->parser.not_utf8()) return ReadFile(path_, source_, options_);
     return fed.error();
   }
-  if (!fed->rest.empty() || !appendable_) {
+  if (limit != kToTheEnd && (fed->consumed != limit || !fed->rest.empty())) {
+    // Whole() found other bytes than the last read took: the file changed since.
+    return Error{fmt::format("'{}' changed while it was being read; will load it once it "
+                             "stops changing", source_), ""};
+  }
+  if (!fed->rest.empty() || !appendable_ || !state->parser.CanRelease()) {
     // The last line has no line break: parse it as the file's end (as ReadCsvFile does);
-    // the parser is then finished, and a later change is read in full. (So is a one-shot
-    // load: its rows are handed over rather than copied.)
+    // the parser is then finished, and a later change is read in full. So is a one-shot
+    // load, and a file with `a/b/YYYY` days (decided once over every row).
     Result<std::size_t> last = state->parser.Feed(fed->rest.data(), fed->rest.size(), true);
     if (!last) {
       if (state->parser.not_utf8()) return ReadFile(path_, source_, options_);
@@ -1652,7 +1721,7 @@ Result<CsvTable> AppendableCsv::ReadAll() {
     return state->parser.Finish();
   }
   state->offset = fed->consumed;
-  Result<CsvTable> table = state->parser.Snapshot();
+  Result<CsvTable> table = state->parser.Release();
   if (!table) return table;
   state->head = ReadAt(fd, 0, std::min<std::uint64_t>(kCheckBytes, state->offset));
   const std::uint64_t tail_start = state->offset - std::min<std::uint64_t>(kCheckBytes, state->offset);
@@ -1678,30 +1747,25 @@ bool AppendableCsv::OnlyGrew() const {
   return OldBytesUnchanged(fd, size);
 }
 
-Result<CsvRead> AppendableCsv::ReadAppended(bool tail) {
+Result<CsvRead> AppendableCsv::ReadAppended() {
   auto opened = OpenForReading(path_, source_);
   if (!opened) return opened.error();
   const auto [fd, size] = *opened;
   FdCloser closer(fd);
   State& state = *state_;
   if (!OldBytesUnchanged(fd, size)) return Error{"not an append", ""};
-  const std::size_t first_new_row = state.parser.rows();
   auto fed = FeedInput(state.parser, Input(fd, source_), state.offset, options_);
   if (!fed) return fed.error();
   // A last line still being written (no line break yet) is not a complete append.
   if (!fed->rest.empty()) return Error{"an incomplete line at the end", ""};
+  if (!state.parser.CanRelease()) return Error{"a whole-file decision changed", ""};
   const std::uint64_t end = state.offset + fed->consumed;
   const std::uint64_t tail_start = end - std::min<std::uint64_t>(kCheckBytes, end);
   state.tail = ReadAt(fd, tail_start, static_cast<std::size_t>(end - tail_start));
   state.offset = end;
-  if (tail) {
-    if (std::optional<CsvTable> rows = state.parser.Tail(first_new_row)) {
-      return CsvRead{std::move(*rows), true};
-    }
-  }
-  auto whole = state.parser.Snapshot();
-  if (!whole) return whole.error();
-  return CsvRead{std::move(*whole), false};
+  auto rows = state.parser.Release();
+  if (!rows) return rows.error();
+  return CsvRead{std::move(*rows), true};
 }
 
 }  // namespace keeta

@@ -38,14 +38,14 @@ Result<CsvTable> ReadCsvFile(const std::string& path, const LoadOptions& options
 std::uint64_t ParallelRangesJoined();
 
 // A CSV file read so that rows appended to it later cost only their own parsing: after a
-// read that ended on a line break the parser keeps its state, and the next Read, if the
+// read that ended on a line break the parser keeps its state, and the next read, if the
 // file only grew (its first and last previously read 64 KiB unchanged), parses just the new
 // bytes. Anything else (a rewrite, a shrink, a last line without its line break yet, a bad
 // tail) reads the whole file anew, so Read always returns what ReadCsvFile would (the
-// differential test checks this). The price is memory: the parsed columns are kept beside
-// the caller's snapshot (about 100 bytes per row), and each Read copies them (ReadNew only
-// the new ones). A file in
-// UTF-16 or Windows-1252 is read in full every time.
+// differential test checks this). The rows themselves are handed over, not kept: what is
+// kept is the names, the report, and what the whole-file rules need to decide on later
+// rows (TableBuilder::Release), a few kilobytes. A file in UTF-16 or Windows-1252, or with
+// `a/b/YYYY` days, is read in full every time.
 // Thread-safety: none; one thread at a time.
 struct CsvRead {
   CsvTable table;
@@ -62,12 +62,14 @@ class AppendableCsv {
   AppendableCsv(const AppendableCsv&) = delete;
   AppendableCsv& operator=(const AppendableCsv&) = delete;
 
+  // Every row of the file (after an append, read again in full: see Whole).
   Result<CsvTable> Read();
   // Read, but when the file only grew, only the new rows (with the report for the whole
   // file), `appended` set: what Dataset::Append adds to the last read's snapshot. The whole
-  // table instead when the new rows change a whole-file decision (TableBuilder::CopyTail).
+  // table instead when the new rows change a whole-file decision (TableBuilder::CanRelease).
   Result<CsvRead> ReadNew();
-  // Every row the last read left parsed, as Read would return them.
+  // Every row the last read covered, as Read would return them: those bytes read again
+  // (the rows are not kept), for when the new rows cannot join the last snapshot.
   Result<CsvTable> Whole();
   // Whether the next Read may take the append path.
   bool can_append() const;
@@ -78,9 +80,9 @@ class AppendableCsv {
  private:
   static constexpr std::uint64_t kCheckBytes = 64 * 1024;
   struct State;
-  Result<CsvTable> ReadAll();
-  Result<CsvRead> ReadIncrement(bool tail);
-  Result<CsvRead> ReadAppended(bool tail);
+  // The file from its start, up to `limit` bytes.
+  Result<CsvTable> ReadAll(std::uint64_t limit);
+  Result<CsvRead> ReadAppended();
   bool OldBytesUnchanged(int fd, std::uint64_t size) const;
 
   std::string path_;

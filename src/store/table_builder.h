@@ -65,7 +65,7 @@ class TableBuilder {
   // One row: BeginRow (with its line in a file, for the notes; 0 otherwise), then Cell for
   // every target (a missing field as "").
   void BeginRow(std::size_t line = 0) {
-    if (line != next_row_line_) [[unlikely]] line_jumps_.emplace_back(table_.rows, line);
+    if (line != next_row_line_) [[unlikely]] line_jumps_.emplace_back(rows(), line);
     next_row_line_ = line + 1;
     row_line_ = line;
     ++table_.rows;
@@ -83,7 +83,8 @@ class TableBuilder {
   void Absorb(TableBuilder&& next, std::size_t line_offset);
 
   LoadReport& report() { return report_; }
-  std::size_t rows() const { return table_.rows; }
+  // Rows fed so far (those handed over by Release included).
+  std::size_t rows() const { return released_rows_ + table_.rows; }
   std::size_t row_line() const { return row_line_; }
 
   // Applies the whole-table rules (the day-first decision, percent fractions, the CSAT
@@ -98,26 +99,51 @@ class TableBuilder {
   // got a value above 1, `a/b/YYYY` days), so the earlier rows would read differently too.
   std::optional<CsvTable> CopyTail(std::size_t first_row, std::string_view source);
 
+  // Hands over the rows fed since the last Release (all of them the first time), the
+  // whole-table rules applied as decided over every row fed, with the report for every
+  // row; keeps of those rows only what the rules need to decide on later ones (a few facts
+  // and examples per percent column), so that more rows can be fed at the cost of what
+  // they hold. Call only when CanRelease().
+  Result<CsvTable> Release(std::string_view source);
+  // False when the rows fed since the last Release change a whole-table decision it took
+  // (a fraction column got a value above 1), so the rows it handed over would read
+  // differently, or when there are `a/b/YYYY` days (decided once for the whole table):
+  // then only Finish over every row, read anew, gives the table.
+  bool CanRelease() const;
+  bool has_slash_days() const { return slash_days_; }
+
  private:
   [[gnu::always_inline]] inline Day ParseDay(std::string_view cell);
   Day ParseOtherDay(std::string_view cell);
   double ParseOtherNumber(const Target& t, std::string_view cell);
   std::size_t LineOfRow(std::size_t row) const;
-  std::vector<CellExample> FirstValues(const std::vector<double>& values) const;
   std::optional<Error> ResolveSlashDays(ParsedTable& table, LoadReport& report) const;
+  // What the percent rules need to know of a percent column's values (unscaled), over
+  // some rows: kept for the rows Release handed over, merged with the newer rows'.
+  struct ColumnFacts {
+    bool present = false;    // any value
+    bool fractions = true;   // every value within 0..1
+    bool rating = true;      // every value within 1..5
+    bool above_one = false;  // some value above 1
+    std::vector<CellExample> first_values;    // the first few, with their lines
+    std::vector<CellExample> outside_rating;  // the first few outside 1..5
+  };
+  using ScaleFacts = std::array<ColumnFacts, kMeasureCount>;
+  // Facts of `table`'s rows, the first of which is row `first_row` of everything fed.
+  ScaleFacts FactsOf(const ParsedTable& table, std::size_t first_row) const;
+  static void MergeFacts(ScaleFacts& into, const ScaleFacts& later);
   // The whole-column decisions of the percent rules, taken over every row so far.
   struct ScalePlan {
     std::array<bool, kMeasureCount> fractions{};  // multiplied by 100
     bool csat_rating = false;                     // the 1–5 rating warning
     bool operator==(const ScalePlan&) const = default;
   };
-  static ScalePlan PlanScales(const ParsedTable& whole, const LoadOptions& options);
-  // Notes from `whole` (every row, unscaled); values scaled in `out`, which holds some of
-  // its rows (or is `whole` itself).
-  void ApplyScales(const ScalePlan& plan, const ParsedTable& whole, ParsedTable& out,
+  ScalePlan PlanScales(const ScaleFacts& facts) const;
+  // Notes from the facts of every row; values scaled in `out`, which holds some of them.
+  void ApplyScales(const ScalePlan& plan, const ScaleFacts& facts, ParsedTable& out,
                    LoadReport& report) const;
   void AddBuilderNotes(LoadReport& report) const;
-  Result<CsvTable> Complete(ParsedTable table, LoadReport report,
+  Result<CsvTable> Complete(ParsedTable table, LoadReport report, const ScaleFacts& facts,
                             std::string_view source) const;
 
   LoadOptions options_;
@@ -127,7 +153,9 @@ class TableBuilder {
   LoadReport report_;
   std::vector<NameInterner> interners_;
   std::array<std::size_t, kMeasureCount> invalid_{};
-  ScalePlan copied_plan_;  // what the last Copy decided
+  ScalePlan copied_plan_;  // what the last Copy or Release decided
+  std::size_t released_rows_ = 0;  // handed over by Release (table_ holds the rows after)
+  ScaleFacts released_facts_;      // their facts
 
   // Row -> line: rows follow each other one line apart except after these (row, line)
   // jumps (blank lines, quoted line breaks); for the notes made after the last row.

@@ -68,6 +68,44 @@ class AppendableCsvTest : public ::testing::Test {
     ExpectSameTable(*incremental, *full, where);
   }
 
+  // ReadNew agrees with ReadCsvFile: the rows it has returned so far (the last whole table
+  // and the rows appended to it since, kept in `published`) are the full read's rows, with
+  // its report. Returns whether the rows were appended.
+  bool CheckNew(AppendableCsv& csv, CsvTable* published, const std::string& where) {
+    Result<CsvRead> got = csv.ReadNew();
+    Result<CsvTable> full = ReadCsvFile(path_.string());
+    EXPECT_EQ(got.ok(), full.ok()) << where;
+    if (!got.ok() || !full.ok()) {
+      if (!got.ok() && !full.ok()) {
+        EXPECT_EQ(got.error().message, full.error().message) << where;
+      }
+      *published = CsvTable{};
+      return false;
+    }
+    if (!got->appended) {
+      *published = std::move(got->table);
+    } else {
+      ParsedTable& into = published->table;
+      ParsedTable& tail = got->table.table;
+      into.rows += tail.rows;
+      into.day.insert(into.day.end(), tail.day.begin(), tail.day.end());
+      for (std::size_t d = 0; d < kDimensionCount; ++d) {
+        into.names[d].names = tail.names[d].names;
+        into.names[d].codes.insert(into.names[d].codes.end(), tail.names[d].codes.begin(),
+                                   tail.names[d].codes.end());
+      }
+      for (std::size_t m = 0; m < kMeasureCount; ++m) {
+        EXPECT_EQ(into.measures[m].has_value(), tail.measures[m].has_value()) << where;
+        if (!into.measures[m] || !tail.measures[m]) continue;
+        into.measures[m]->insert(into.measures[m]->end(), tail.measures[m]->begin(),
+                                 tail.measures[m]->end());
+      }
+      published->report = std::move(got->table.report);
+    }
+    ExpectSameTable(*published, *full, where);
+    return got->appended;
+  }
+
   fs::path path_;
 };
 
@@ -151,6 +189,42 @@ TEST_F(AppendableCsvTest, RandomChangesAlwaysMatchAFullRead) {
     Check(csv, "step " + std::to_string(step) + " " + what);
     if (HasFatalFailure()) return;
   }
+}
+
+TEST_F(AppendableCsvTest, NewRowsAloneAreWhatAFullReadHasAfterTheOldOnes) {
+  std::mt19937 rng(20261202);
+  // Percent cells as fractions and as percents, so that some appends change the column's
+  // whole-file decision (and must give the whole table), junk and quoted line breaks.
+  const std::vector<std::string> pieces = {
+      "2025-02-01,Ahmed,Tala,Sara,40,0.9,1\n",
+      "2025-02-02,\"Badr, Jr.\",Tala,Sara,38,0.85,2\n",
+      "2025-02-03,\"Carla\nSecond line\",Omar,Yusuf,5,N/A,x\n",
+      "2025-02-04,هدى,Omar,Yusuf,7,92%,3\r\n",
+      "\n",
+      "2025-02-05,Dana,Omar\n",
+      "2025-02-07,Fay,\"Omar\",Yusuf,-,null,0.5\n",
+      "bad-day,Gus,Omar,Yusuf,1,0.1,1\n",
+  };
+  Write(kHeader, false);
+  AppendableCsv csv(path_.string());
+  CsvTable published;
+  CheckNew(csv, &published, "header only");
+  std::size_t appended = 0;
+  std::size_t whole = 0;
+  for (int step = 0; step < 200; ++step) {
+    std::string text;
+    for (int k = static_cast<int>(rng() % 3); k >= 0; --k) text += pieces[rng() % pieces.size()];
+    if (step % 50 == 49) {  // start over, fractions only
+      Write(std::string(kHeader) + pieces[0], false);
+    } else {
+      Write(text, true);
+    }
+    (CheckNew(csv, &published, "step " + std::to_string(step)) ? appended : whole) += 1;
+    if (HasFailure()) return;
+  }
+  // Both paths were taken: rows read alone, and the whole table when a decision changed.
+  EXPECT_GT(appended, 100u);
+  EXPECT_GT(whole, 3u);
 }
 
 }  // namespace

@@ -218,6 +218,11 @@ TEST_F(ParallelParseTest, ErrorsAreTheSerialOnes) {
   nul_row[12] = '\0';
   ExpectSerialResult(header + body + nul_row + body, "NUL byte");
   ExpectSerialResult(header + body + "2025-01-03,Ren\xE9,T,S,1,1,90,1,1,1\n" + body, "Windows-1252");
+  // Two errors: a --column mapping to a header that is absent, and a NUL byte further on.
+  // The serial parser checks the text of its first piece before the header: so must this.
+  LoadOptions mapped;
+  mapped.columns = {{"total_chats", "Chats"}};
+  ExpectSerialResult(header + body + nul_row + body, "NUL byte and a bad mapping", mapped);
   // Conflicting day orders in different ranges.
   ExpectSerialResult(fmt::format("{}13/01/2025,A,T,S,1,1,90,1,1,1\n{}01/13/2025,A,T,S,1,1,90,1,1,1\n",
                                  header, body),
