@@ -1540,6 +1540,21 @@ Result<CsvTable> ReadOtherEncoding(int fd, std::size_t size_hint, Encoding encod
   return parser.Finish();
 }
 
+// The whole input read as UTF-8: the table or the error; nullopt when the bytes proved not
+// to be UTF-8 (and hold no NUL), parser.not_utf8() saying where, for a read as Windows-1252.
+std::optional<Result<CsvTable>> ReadAsUtf8(CsvParser& parser, const Input& input,
+                                           const LoadOptions& options) {
+  Result<FedLines> fed = FeedInput(parser, input, 0, options);
+  if (fed) {
+    Result<std::size_t> last = parser.Feed(fed->rest.data(), fed->rest.size(), /*at_eof=*/true);
+    if (last) return parser.Finish();
+    if (!parser.not_utf8()) return Result<CsvTable>(last.error());
+  } else if (!parser.not_utf8()) {
+    return Result<CsvTable>(fed.error());
+  }
+  return std::nullopt;
+}
+
 // `source` names the file in messages and the report.
 Result<CsvTable> ReadFile(const std::string& path, const std::string& source,
                           const LoadOptions& options) {
@@ -1557,14 +1572,7 @@ Result<CsvTable> ReadFile(const std::string& path, const std::string& source,
   std::optional<CellExample> not_utf8;
   {
     CsvParser parser(source, size_hint, options, Encoding::kUtf8);
-    auto fed = FeedInput(parser, Input(fd, source), 0, options);
-    if (fed) {
-      Result<std::size_t> last = parser.Feed(fed->rest.data(), fed->rest.size(), /*at_eof=*/true);
-      if (last) return parser.Finish();
-      if (!parser.not_utf8()) return last.error();
-    } else if (!parser.not_utf8()) {
-      return fed.error();
-    }
+    if (auto read = ReadAsUtf8(parser, Input(fd, source), options)) return std::move(*read);
     not_utf8 = parser.not_utf8();
   }
   // Not UTF-8 and no NUL so far: read it again, as Windows-1252.
@@ -1591,14 +1599,7 @@ Result<CsvTable> Parse(std::string_view bytes, std::string_view source, const Lo
   std::optional<CellExample> not_utf8;
   if (encoding == Encoding::kUtf8) {
     CsvParser parser(source, bytes.size(), options, Encoding::kUtf8);
-    Result<FedLines> fed = FeedInput(parser, Input(bytes), 0, options);
-    if (fed) {
-      Result<std::size_t> last = parser.Feed(fed->rest.data(), fed->rest.size(), /*at_eof=*/true);
-      if (last) return parser.Finish();
-      if (!parser.not_utf8()) return last.error();
-    } else if (!parser.not_utf8()) {
-      return fed.error();
-    }
+    if (auto read = ReadAsUtf8(parser, Input(bytes), options)) return std::move(*read);
     not_utf8 = parser.not_utf8();
     encoding = Encoding::kWindows1252;
   }
