@@ -2,9 +2,9 @@
 // and cell rules of docs/kpis.md ("Input", "Cells", and the cell and header rules of "Files
 // from spreadsheets and other tools"). The one implementation of those rules: the CSV
 // loader feeds it the fields of each line, the SQL sources the values of each row (a NULL
-// as an empty cell), so the same rows give the same numbers from either. A chunked or
-// parallel parser can feed one builder per chunk the same way.
-// Thread-safety: none; one builder per load.
+// as an empty cell), so the same rows give the same numbers from either. The parallel CSV
+// parse feeds one builder per range of the file and joins them with Absorb.
+// Thread-safety: none; one builder per thread.
 #pragma once
 
 #include <array>
