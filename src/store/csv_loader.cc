@@ -374,6 +374,10 @@ class CsvParser {
   std::size_t header_fields_ = 0;
   std::vector<std::string> header_;  // for ForRange
   std::size_t row_bytes_ = 0;        // a row's average size in the first piece (0: unknown)
+  // Rows to reserve room for in `bytes` of input: a little over what the average predicts.
+  std::size_t RowsIn(std::size_t bytes) const {
+    return row_bytes_ > 0 ? bytes / row_bytes_ + bytes / row_bytes_ / 16 + 16 : 0;
+  }
   TableBuilder builder_;
 };
 
@@ -605,9 +609,8 @@ std::optional<Error> CsvParser::TakeHeader(const char* rest, const char* end) {
     for (std::size_t i = 0; i < sample; ++i) lines += rest[i] == '\n' ? 1 : 0;
     if (lines > 0) {
       // A full row takes at least one byte per header field (delimiters and the line end).
-      const std::size_t average = std::max<std::size_t>({sample / lines, header_fields_, 1});
-      row_bytes_ = average;
-      estimate = size_hint_ / average + size_hint_ / average / 16 + 16;
+      row_bytes_ = std::max<std::size_t>({sample / lines, header_fields_, 1});
+      estimate = RowsIn(size_hint_);
     }
   }
   if (std::optional<Error> error = builder_.SetHeader(header, estimate, row_line_)) {
@@ -650,7 +653,7 @@ std::unique_ptr<CsvParser> CsvParser::ForRange(std::size_t bytes) const {
   range->row_bytes_ = row_bytes_;
   range->builder_.SetDecimalMark(builder_.decimal_mark());
   const std::vector<std::string_view> header(header_.begin(), header_.end());
-  const std::size_t estimate = row_bytes_ > 0 ? bytes / row_bytes_ + bytes / row_bytes_ / 16 + 16 : 0;
+  const std::size_t estimate = RowsIn(bytes);
   // The header was matched once already: the same names cannot fail now.
   (void)range->builder_.SetHeader(header, estimate);
   range->fields_.assign(range->builder_.fields_needed(), FieldRef{nullptr, 0, kInInput});

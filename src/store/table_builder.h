@@ -110,7 +110,6 @@ class TableBuilder {
   // differently, or when there are `a/b/YYYY` days (decided once for the whole table):
   // then only Finish over every row, read anew, gives the table.
   bool CanRelease() const;
-  bool has_slash_days() const { return slash_days_; }
 
  private:
   [[gnu::always_inline]] inline Day ParseDay(std::string_view cell);
