@@ -5,7 +5,8 @@
 #     beside `psql \copy (SELECT * ...) TO /dev/null` and beside the CSV file's `keeta kpis`
 #     (keeta and psql in turns, so that a shared machine's load falls on both alike)
 #   - the same from MariaDB beside `mariadb -e 'SELECT * ...' > /dev/null`
-#   - the plain per-day GROUP BY a dashboard tool would send PostgreSQL for one panel
+#   - the plain per-day GROUP BY a dashboard tool would send PostgreSQL for one panel,
+#     beside the pushdown dashboard (mode=pushdown) from each database
 #   - a running server's refresh after 1,000 new rows: with `key=id` (reads the new rows)
 #     and without (reads the table), from the INSERT's commit to the API showing them
 # Usage: bench/sql_bench.sh [--rows N] [--runs K] [--build-dir DIR]
@@ -88,8 +89,22 @@ group_by="SELECT day, sum(total_chats), avg(avg_response_time), avg(csat),
   100 * sum(resolved) / nullif(sum(resolved) + sum(pending), 0), sum(pending),
   avg(avg_chat_duration), avg(sales_conversion), avg(avg_queue_time)
   FROM chats GROUP BY day ORDER BY day"
-gb_s=$(median "${psql_[@]}" -c "$group_by")
+echo
+echo "pushdown dashboard (mode=pushdown: \`keeta kpis\` connects, reads the table's facts and"
+echo "asks one aggregate statement), beside the plain per-day GROUP BY, in turns:"
+plain_group_by() { "${psql_[@]}" -c "$group_by"; }
+keeta_pushdown() { "$keeta" kpis --data "$pg?table=chats&mode=pushdown" --format json; }
+keeta_pushdown_agent() {
+  "$keeta" kpis --data "$pg?table=chats&mode=pushdown" --format json --agent Ahmed \
+    --from-date 2025-03-01 --to-date 2025-05-31
+}
+read -r pd_s gb_s < <(median_pair keeta_pushdown plain_group_by)
+read -r pda_s _ < <(median_pair keeta_pushdown_agent plain_group_by)
+my_pd_s=$(median "$keeta" kpis --data "$my?table=chats&mode=pushdown" --format json)
 printf '  %-44s %8s s\n' "plain per-day GROUP BY in PostgreSQL (psql)" "$gb_s"
+printf '  %-44s %8s s\n' "keeta kpis, pushdown, PostgreSQL" "$pd_s"
+printf '  %-44s %8s s\n' "  the same, one agent and three months" "$pda_s"
+printf '  %-44s %8s s\n' "keeta kpis, pushdown, MariaDB" "$my_pd_s"
 
 # Refresh: a running server, 1,000 rows inserted in one statement; seconds from the
 # INSERT returning to /api/v1/kpis counting them (the trigger makes the change seen at once).

@@ -23,6 +23,7 @@
 #include "core/view_options.h"
 #include "store/data_source.h"
 #include "store/sql/db_source.h"
+#include "store/sql/pushdown.h"
 #include "store/settings.h"
 #include "store/generator.h"
 #include "web/json_api.h"
@@ -77,8 +78,8 @@ std::string Sparkline(const keeta::Dashboard& dash, const std::vector<double>& v
   return out;
 }
 
-void PrintTable(const keeta::Dataset& data, const keeta::Dashboard& dash) {
-  std::printf("%s: %zu of %zu rows", data.report().source.c_str(), dash.rows, data.rows());
+void PrintTable(const keeta::LoadReport& report, const keeta::Dashboard& dash) {
+  std::printf("%s: %zu of %zu rows", report.source.c_str(), dash.rows, report.rows_loaded);
   if (!dash.days.empty()) {
     std::printf(", %s .. %s", keeta::FormatDay(dash.days.front()).c_str(),
                 keeta::FormatDay(dash.days.back()).c_str());
@@ -105,8 +106,8 @@ void PrintTable(const keeta::Dataset& data, const keeta::Dashboard& dash) {
                     ? fmt::format(" (the last {})", kSparklineWidth).c_str() : "",
                 unit.c_str());
   }
-  for (const auto& warning : data.report().Warnings()) std::printf("\n  note: %s", warning.c_str());
-  if (!data.report().Warnings().empty()) std::printf("\n");
+  for (const auto& warning : report.Warnings()) std::printf("\n  note: %s", warning.c_str());
+  if (!report.Warnings().empty()) std::printf("\n");
 }
 
 }  // namespace
@@ -225,20 +226,36 @@ int main(int argc, char** argv) {
         params, keeta::DashboardOptions{.weighted = current.weighted, .targets = current.targets});
     if (!options) return Fail(options.error().message);
     if (data_path.empty()) std::fprintf(stderr, "keeta: no --data: reading the bundled sample data\n");
+    const keeta::Query query{*filter, {}};
+    if (auto url = keeta::sql::ParseDbUrl(data_path);
+        url && url->mode == keeta::sql::DbUrl::Mode::kPushdown) {
+      // Answered by the database: nothing is loaded.
+      auto pushdown = keeta::sql::MakePushdownSource(std::move(*url), load_options);
+      auto warnings = keeta::sql::CheckQuery(*pushdown, query);
+      if (!warnings) return Fail(warnings.error().message);
+      for (const auto& warning : *warnings) std::fprintf(stderr, "keeta: %s\n", warning.message.c_str());
+      auto answered = pushdown->ComputeDashboard(query, *options);
+      if (!answered) return Fail(answered.error().message);
+      if (format == "json") {
+        std::cout << keeta::web::KpisJson(answered->report, *filter, answered->answer, *warnings) << '\n';
+      } else {
+        PrintTable(answered->report, answered->answer);
+      }
+      return 0;
+    }
     auto source =
         keeta::sql::MakeAnySource(data_path, load_options, keeta::OneShotSourceOptions());
     if (!source) return Fail(source.error().message);
     auto data = (*source)->Load();
     if (!data) return Fail(data.error().message);
-    const keeta::Query query{*filter, {}};
     // What cannot match is said on stderr; the numbers stay the honest answer (exit 0).
     const std::vector<keeta::QueryWarning> warnings = keeta::CheckQuery(**data, query);
     for (const auto& warning : warnings) std::fprintf(stderr, "keeta: %s\n", warning.message.c_str());
     const keeta::Dashboard dash = keeta::ComputeDashboard(**data, query, *options);
     if (format == "json") {
-      std::cout << keeta::web::KpisJson(**data, *filter, dash, warnings) << '\n';
+      std::cout << keeta::web::KpisJson((**data).report(), *filter, dash, warnings) << '\n';
     } else {
-      PrintTable(**data, dash);
+      PrintTable((**data).report(), dash);
     }
     return 0;
   }

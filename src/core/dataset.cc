@@ -40,16 +40,6 @@ std::optional<Day> Dataset::max_day() const {
   return days_.back();
 }
 
-void Dataset::Totals::Add(const Totals& other) {
-  rows += other.rows;
-  for (std::size_t m = 0; m < kMeasureCount; ++m) {
-    sum[m] += other.sum[m];
-    count[m] += other.count[m];
-    weighted_sum[m] += other.weighted_sum[m];
-    weight[m] += other.weight[m];
-  }
-}
-
 namespace {
 
 // Whether a measure feeds a mean KPI (the only ones that can be weighted by chats).

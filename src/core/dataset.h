@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/dashboard.h"
+#include "core/kpi_totals.h"
 #include "core/date.h"
 #include "core/load_report.h"
 #include "core/parsed_table.h"
@@ -92,16 +93,7 @@ class Dataset {
     std::uint32_t begin(std::size_t group) const { return group_start[group]; }
     std::uint32_t end(std::size_t group) const { return group_start[group + 1]; }
   };
-  // Sums and counts of present values, per measure; and for weighted means, per measure,
-  // sum(value * chats) and sum(chats) over rows where both are present and chats > 0.
-  struct Totals {
-    std::array<double, kMeasureCount> sum{};
-    std::array<std::uint64_t, kMeasureCount> count{};
-    std::array<double, kMeasureCount> weighted_sum{};
-    std::array<double, kMeasureCount> weight{};
-    std::uint64_t rows = 0;
-    void Add(const Totals& other);
-  };
+  using Totals = KpiTotals;
   // Trend buckets of one granularity (week or month) over the data's days.
   struct Buckets {
     std::vector<Day> starts;                // each bucket holding a data day, ascending

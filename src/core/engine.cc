@@ -276,10 +276,6 @@ struct EngineAccess {
     return mask;
   }
 
-  static bool IsWeighted(const KpiDef& def, std::size_t k, const Weighting& weighted) {
-    return weighted[k] && def.aggregation == Aggregation::kMean;
-  }
-
   static Dashboard Compute(const Dataset& ds, const Query& q, const DashboardOptions& opt) {
     const Selection sel = Select(ds, q);
     const MeasureMask weigh = WeighMask(ds, opt.weighted);
@@ -360,7 +356,6 @@ struct EngineAccess {
     }
     Totals total = no_day;
     for (std::uint32_t i = 0; i < span; ++i) total.Add(by_day[i]);
-    out.rows = total.rows;
     for (std::uint32_t b = 0; b < bucket_count; ++b) {
       if (by_bucket[b].rows == 0) continue;
       out.days.push_back(buckets ? buckets->starts[first_bucket + b] : ds.days_[lo + b]);
@@ -385,33 +380,12 @@ struct EngineAccess {
       }
       previous_active = CountActive(ds, sel, plo, phi, false);
     }
-    out.previous_rows = previous.rows;
 
     // 4. Cards, trends, comparison, targets.
-    for (std::size_t k = 0; k < kKpiCount; ++k) {
-      const KpiDef& def = kKpis[k];
-      KpiResult& res = out.kpis[k];
-      res.def = &def;
-      res.available = Available(ds, def);
-      res.weighted = IsWeighted(def, k, opt.weighted);
-      res.target = opt.targets[k];
-      if (!res.available) continue;
-      res.value = Value(def, total, active_total, res.weighted);
-      res.trend.reserve(out.days.size());
-      for (std::uint32_t b = 0; b < bucket_count; ++b) {
-        if (by_bucket[b].rows == 0) continue;
-        const auto v = Value(def, by_bucket[b], active_by_bucket[b], res.weighted);
-        res.trend.push_back(v ? *v : std::numeric_limits<double>::quiet_NaN());
-      }
-      if (out.previous) {
-        res.previous = Value(def, previous, previous_active, res.weighted);
-        if (res.value && res.previous) {
-          res.change = *res.value - *res.previous;
-          if (*res.previous != 0) res.change_pct = 100.0 * *res.change / std::fabs(*res.previous);
-        }
-      }
-      res.status = EvaluateTarget(res.target, res.value);
-    }
+    FillCards(out,
+              DashboardTotals{std::span<const Totals>(by_bucket, by_bucket ? bucket_count : 0),
+                              active_by_bucket, total, active_total, previous, previous_active},
+              Columns(ds), opt);
     return out;
   }
 
@@ -454,41 +428,11 @@ struct EngineAccess {
     return true;
   }
 
-  static bool Available(const Dataset& ds, const KpiDef& def) {
-    switch (def.aggregation) {
-      case Aggregation::kDistinctActiveAgents:
-        return ds.has_dimension(Dimension::kAgent);
-      case Aggregation::kResolvedPct:
-        return ds.has_measure(def.input) && def.second_input && ds.has_measure(*def.second_input);
-      case Aggregation::kSum:
-      case Aggregation::kMean:
-        return ds.has_measure(def.input);
-    }
-    return false;
-  }
-
-  static std::optional<double> Value(const KpiDef& def, const Totals& t, std::uint64_t active,
-                                     bool weighted) {
-    const std::size_t m = Index(def.input);
-    switch (def.aggregation) {
-      case Aggregation::kSum:
-        return t.sum[m];
-      case Aggregation::kMean:
-        if (weighted) {
-          if (!(t.weight[m] > 0)) return std::nullopt;
-          return t.weighted_sum[m] / t.weight[m];
-        }
-        if (t.count[m] == 0) return std::nullopt;
-        return t.sum[m] / static_cast<double>(t.count[m]);
-      case Aggregation::kResolvedPct: {
-        const double den = t.sum[m] + t.sum[Index(*def.second_input)];
-        if (den == 0.0) return std::nullopt;
-        return 100.0 * t.sum[m] / den;
-      }
-      case Aggregation::kDistinctActiveAgents:
-        return static_cast<double>(active);
-    }
-    return std::nullopt;
+  static SourceColumns Columns(const Dataset& ds) {
+    SourceColumns columns;
+    columns.measures = ds.has_measure_;
+    columns.agent = ds.has_dimension(Dimension::kAgent);
+    return columns;
   }
 
   static FilterChoices Choices(const Dataset& ds, const Query& q) {
@@ -520,22 +464,14 @@ struct EngineAccess {
     return out;
   }
 
-  // ASCII case-insensitive substring test ("" matches everything).
-  static bool ContainsFolded(std::string_view haystack, std::string_view needle) {
-    auto fold = [](char c) {
-      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                       [&](char a, char b) { return fold(a) == fold(b); }) != haystack.end();
-  }
-
   static Breakdown ComputeBreakdown(const Dataset& ds, const Query& q,
                                     const BreakdownRequest& req, const DashboardOptions& opt) {
     Breakdown out;
     out.by = req.by;
+    const SourceColumns columns = Columns(ds);
     for (std::size_t k = 0; k < kKpiCount; ++k) {
-      out.available[k] = Available(ds, kKpis[k]);
-      out.weighted[k] = IsWeighted(kKpis[k], k, opt.weighted);
+      out.available[k] = KpiAvailable(kKpis[k], columns);
+      out.weighted[k] = KpiWeighted(k, opt.weighted);
     }
     const Selection sel = Select(ds, q);
     const std::size_t dim = Index(req.by);
@@ -573,36 +509,10 @@ struct EngineAccess {
     for (std::size_t id = 1; id < ids; ++id) {
       if (totals[id].rows == 0) continue;
       const std::string& name = ds.dims_[dim].names[id];
-      if (!req.search.empty() && !ContainsFolded(name, req.search)) continue;
-      BreakdownEntry entry;
-      entry.name = name;
-      entry.rows = totals[id].rows;
-      for (std::size_t k = 0; k < kKpiCount; ++k) {
-        if (out.available[k]) {
-          entry.values[k] = Value(kKpis[k], totals[id], active[id], out.weighted[k]);
-        }
-      }
-      entries.push_back(std::move(entry));
+      if (!NameMatchesSearch(name, req.search)) continue;
+      entries.push_back(MakeBreakdownEntry(out, name, totals[id], active[id]));
     }
-    out.total = entries.size();
-
-    // Sort (stable, so ties keep name order); entries without a value go last either way.
-    if (req.sort_kpi) {
-      const std::size_t k = *req.sort_kpi;
-      std::stable_sort(entries.begin(), entries.end(),
-                       [&](const BreakdownEntry& x, const BreakdownEntry& y) {
-                         const auto& a = x.values[k];
-                         const auto& b = y.values[k];
-                         if (!a || !b) return a.has_value() && !b.has_value();
-                         return req.descending ? *a > *b : *a < *b;
-                       });
-    } else if (req.descending) {
-      std::reverse(entries.begin(), entries.end());
-    }
-    const std::size_t begin = std::min(req.offset, entries.size());
-    const std::size_t end = begin + std::min(req.limit, entries.size() - begin);
-    out.entries.assign(std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(begin)),
-                       std::make_move_iterator(entries.begin() + static_cast<std::ptrdiff_t>(end)));
+    FinishBreakdown(out, std::move(entries), req);
     return out;
   }
 };

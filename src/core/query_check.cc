@@ -119,7 +119,6 @@ std::vector<std::string> ClosestNames(std::string_view name,
 }
 
 std::vector<QueryWarning> CheckQuery(const Dataset& data, const Query& query) {
-  std::vector<QueryWarning> warnings;
   // Whether the names the viewer may see must be listed: some name is filtered on, and is
   // not settled by a lookup.
   bool list_names = false;
@@ -136,19 +135,27 @@ std::vector<QueryWarning> CheckQuery(const Dataset& data, const Query& query) {
     }
     list_names = !all_known;
   }
-  if (list_names) {
-    // The names the viewer may see: the choices with no filter, under the query's scope.
-    const FilterChoices visible = ComputeChoices(data, Query{Filter{}, query.scope});
+  std::array<bool, kDimensionCount> present{};
+  for (std::size_t d = 0; d < kDimensionCount; ++d) present[d] = data.has_dimension(static_cast<Dimension>(d));
+  // The names the viewer may see: the choices with no filter, under the query's scope.
+  const FilterChoices visible = list_names ? ComputeChoices(data, Query{Filter{}, query.scope}) : FilterChoices{};
+  return CheckQueryAgainst(query, list_names ? &visible : nullptr, present);
+}
+
+std::vector<QueryWarning> CheckQueryAgainst(const Query& query, const FilterChoices* visible,
+                                            const std::array<bool, kDimensionCount>& present) {
+  std::vector<QueryWarning> warnings;
+  if (visible != nullptr) {
     std::size_t suggested = 0;
     for (std::size_t d = 0; d < kDimensionCount; ++d) {
-      const std::vector<std::string>& known = visible.names[d];
+      const std::vector<std::string>& known = visible->names[d];
       for (const std::string& name : query.filter.names[d]) {
         if (std::binary_search(known.begin(), known.end(), name)) continue;
         QueryWarning warning;
         warning.kind = QueryWarning::Kind::kUnknownName;
         warning.param = std::string(kNameParams[d]);
         warning.value = name;
-        if (!data.has_dimension(static_cast<Dimension>(d))) {
+        if (!present[d]) {
           warning.message = fmt::format("no {} '{}': the data has no {} column",
                                         kDimensionWords[d], name, kNameParams[d]);
           warnings.push_back(std::move(warning));

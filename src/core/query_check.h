@@ -5,6 +5,7 @@
 // Pure functions over an immutable Dataset; safe from many threads.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -33,6 +34,12 @@ inline constexpr std::size_t kMaxSuggestedNames = 5;
 // when it occurs in rows the query's scope lets the viewer see, and suggestions come only
 // from those names, so neither reveals anyone outside the scope.
 std::vector<QueryWarning> CheckQuery(const Dataset& data, const Query& query);
+
+// The same for any source: `visible` lists the names the scope lets the viewer see (the
+// choices for Query{Filter{}, scope}), or is null when every filtered name is known;
+// `present` says which name columns the data has.
+std::vector<QueryWarning> CheckQueryAgainst(const Query& query, const FilterChoices* visible,
+                                            const std::array<bool, kDimensionCount>& present);
 
 // Names within a small edit distance of `name` (case-insensitive over ASCII; counted in
 // code points, so an Arabic or accented name is judged by its letters, not its bytes),

@@ -16,7 +16,7 @@ namespace keeta::web {
 // Body of GET /api/v1/kpis: {"filters", "rows", "warnings", "kpis", "data"}. `warnings`:
 // what in the query cannot match (core/query_check.h). `reload_error`: the last reload
 // failed (data.stale is then true and data.reload_error its message).
-std::string KpisJson(const Dataset& data, const Filter& filter, const Dashboard& dashboard,
+std::string KpisJson(const LoadReport& report, const Filter& filter, const Dashboard& dashboard,
                      const std::vector<QueryWarning>& warnings,
                      const std::optional<std::string>& reload_error = std::nullopt);
 

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,7 +19,12 @@
 
 #include "child_process.h"
 #include "http_get.h"
+#include "core/engine.h"
+#include "store/csv_loader.h"
 #include "store/sql/db_url.h"
+#include "store/sql/pushdown.h"
+#include "web/json_api.h"
+#include "web/request_query.h"
 
 namespace keeta::test {
 namespace {
@@ -214,6 +220,129 @@ TEST_P(DbSourceTest, TextTablesFollowTheCellRules) {
   const Json from_db = Kpis(server_->Table(table));
   EXPECT_EQ(from_db, Kpis(csv.string()));
   EXPECT_EQ(from_db["rows"], 6);
+}
+
+// Numbers equal up to float rounding (docs/kpis.md: pushdown may differ by relative 1e-9);
+// everything else exactly.
+void ExpectSameUpToRounding(const Json& a, const Json& b, const std::string& where) {
+  if (a.is_number_float() || b.is_number_float()) {
+    ASSERT_TRUE(a.is_number() && b.is_number()) << where << ": " << a << " vs " << b;
+    const double x = a.get<double>(), y = b.get<double>();
+    EXPECT_LE(std::fabs(x - y), 1e-9 * std::max(std::fabs(x), std::fabs(y))) << where << ": " << x << " vs " << y;
+    return;
+  }
+  ASSERT_EQ(a.type(), b.type()) << where << ": " << a << " vs " << b;
+  if (a.is_object()) {
+    ASSERT_EQ(a.size(), b.size()) << where;
+    for (const auto& [key, value] : a.items()) {
+      ASSERT_TRUE(b.contains(key)) << where << "." << key;
+      ExpectSameUpToRounding(value, b[key], where + "." + key);
+    }
+  } else if (a.is_array()) {
+    ASSERT_EQ(a.size(), b.size()) << where << ": " << a << " vs " << b;
+    for (std::size_t i = 0; i < a.size(); ++i) ExpectSameUpToRounding(a[i], b[i], where + "[" + std::to_string(i) + "]");
+  } else {
+    EXPECT_EQ(a, b) << where;
+  }
+}
+
+TEST_P(DbSourceTest, PushdownGivesTheCsvPathsJsonForEveryCaseAndFilter) {
+  const fs::path generated = Csv("generated", "");
+  ASSERT_EQ(Keeta({"generate", "--rows", "3000", "--seed", "5", "--out", generated.string()}).code, 0);
+  const std::vector<fs::path> cases = {generated, Csv("tricky", kTrickyCsv), Csv("few", kFewColumnsCsv)};
+  const std::vector<std::vector<std::string>> views = {
+      {},
+      {"--from-date", "2025-01-02", "--to-date", "2025-03-01"},
+      {"--from-date", "2025-02-10", "--granularity", "month", "--weight-by", "total_chats"},
+      {"--to-date", "2025-01-03", "--granularity", "week"},
+      {"--from-date", "2025-03-01", "--to-date", "2025-01-01"},
+      {"--agent", "O'Brien", "--agent", "'; DROP TABLE chats; --", "--agent", "Ahmed"},
+      {"--team-leader", "50% \"Best\"", "--supervisor", "a_b", "--weight-by", "total_chats"},
+      {"--agent", "أحمد", "--agent", "😀 Zed", "--agent", "Ahmad", "--granularity", "week"},
+      {"--team-leader", "Sara", "--from-date", "2025-01-01", "--to-date", "2025-01-31"}};
+  for (const fs::path& csv : cases) {
+    const std::string table = NewTable("pushdown");
+    Import(csv, table);
+    const std::string url = server_->Table(table, "&mode=pushdown");
+    for (const std::vector<std::string>& view : views) {
+      std::string named = csv.filename().string();
+      for (const std::string& flag : view) named += " " + flag;
+      ExpectSameUpToRounding(Kpis(url, view), Kpis(csv.string(), view), named);
+    }
+  }
+}
+
+TEST_P(DbSourceTest, PushdownChoicesAndBreakdownsEqualTheEnginesInEveryScope) {
+  const fs::path csv = Csv("scoped", "");
+  ASSERT_EQ(Keeta({"generate", "--rows", "15000", "--seed", "9", "--out", csv.string()}).code, 0);
+  const std::string table = NewTable("scoped");
+  Import(csv, table);
+  auto loaded = ReadCsvFile(csv.string());
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  const auto data = Dataset::Build(std::move(loaded->table), std::move(loaded->report));
+  auto url = sql::ParseDbUrl(server_->Table(table, "&mode=pushdown"));
+  ASSERT_TRUE(url);
+  const auto pushdown = sql::MakePushdownSource(*url, {});
+
+  const std::string supervisor = data->Names(Dimension::kSupervisor).back();
+  const std::vector<AccessScope> scopes = {
+      AccessScope{}, AccessScope{AccessScope::Role::kSupervisor, supervisor},
+      AccessScope{AccessScope::Role::kTeamLeader, "Sara"}, AccessScope{AccessScope::Role::kAgent, "Ahmed"},
+      AccessScope{AccessScope::Role::kAgent, "nobody at all"}};
+  std::vector<Filter> filters(3);
+  filters[1].from = ParseIsoDay("2025-03-01");
+  filters[1].to = ParseIsoDay("2025-04-15");
+  filters[2].names[Index(Dimension::kTeamLeader)] = {"Sara", data->Names(Dimension::kTeamLeader).back()};
+  filters[2].to = ParseIsoDay("2025-06-30");
+  DashboardOptions weighted;
+  weighted.weighted.fill(true);
+  for (const AccessScope& scope : scopes) {
+    for (const Filter& filter : filters) {
+      const Query q{filter, scope};
+      const std::string where = scope.name + " / " + web::QueryCacheKey(q);
+      auto choices = pushdown->ComputeChoices(q);
+      ASSERT_TRUE(choices) << choices.error().message;
+      const FilterChoices expected = ComputeChoices(*data, q);
+      EXPECT_EQ(choices->answer.names, expected.names) << where;
+      EXPECT_EQ(choices->answer.min_day, expected.min_day);
+      EXPECT_EQ(choices->answer.max_day, expected.max_day);
+      for (const Dimension by : {Dimension::kAgent, Dimension::kTeamLeader, Dimension::kSupervisor}) {
+        BreakdownRequest req;
+        req.by = by;
+        req.sort_kpi = by == Dimension::kAgent ? std::optional<std::size_t>(2) : std::nullopt;
+        req.descending = by != Dimension::kTeamLeader;
+        req.search = by == Dimension::kSupervisor ? "" : "a";
+        req.offset = by == Dimension::kAgent ? 3 : 0;
+        req.limit = 7;
+        for (const DashboardOptions& options : {DashboardOptions{}, weighted}) {
+          auto breakdown = pushdown->ComputeBreakdown(q, req, options);
+          ASSERT_TRUE(breakdown) << breakdown.error().message;
+          const Breakdown want = ComputeBreakdown(*data, q, req, options);
+          ExpectSameUpToRounding(Json::parse(web::BreakdownJson(breakdown->answer, req)),
+                                 Json::parse(web::BreakdownJson(want, req)), where);
+        }
+      }
+      auto dashboard = pushdown->ComputeDashboard(q, weighted);
+      ASSERT_TRUE(dashboard) << dashboard.error().message;
+      Json got = Json::parse(web::KpisJson(dashboard->report, filter, dashboard->answer, {}));
+      Json want = Json::parse(web::KpisJson(data->report(), filter, ComputeDashboard(*data, q, weighted), {}));
+      got.erase("data");
+      want.erase("data");
+      ExpectSameUpToRounding(got, want, where);
+    }
+  }
+}
+
+TEST_P(DbSourceTest, PushdownOfTextColumnsSaysToReadTheTableIntoMemory) {
+  const fs::path csv = Csv("text-pushdown", kTrickyCsv);
+  const std::string table = NewTable("textpd");
+  LoadAsText(csv, table,
+             "day,agent,team_leader,supervisor,total_chats,avg_response_time,csat,active_agents,"
+             "escalations,resolved,pending,avg_chat_duration,sales_conversion,avg_queue_time");
+  const Ran ran = Keeta({"kpis", "--data", server_->Table(table, "&mode=pushdown")});
+  EXPECT_NE(ran.code, 0);
+  EXPECT_THAT(ran.output, HasSubstr("mode=pushdown needs"));
+  EXPECT_THAT(ran.output, HasSubstr("'day'"));
 }
 
 TEST_P(DbSourceTest, MissingTableAndWrongPasswordAreClearErrorsWithoutThePassword) {

@@ -55,7 +55,7 @@ Answer Kpis(std::string_view csv, Filter filter = {}) {
   a.data = test::DatasetFromCsv(csv);
   a.filter = std::move(filter);
   a.dashboard = ComputeDashboard(*a.data, Query{a.filter, {}});
-  a.text = KpisJson(*a.data, a.filter, a.dashboard, CheckQuery(*a.data, Query{a.filter, {}}));
+  a.text = KpisJson(a.data->report(), a.filter, a.dashboard, CheckQuery(*a.data, Query{a.filter, {}}));
   a.body = json::parse(a.text);
   return a;
 }

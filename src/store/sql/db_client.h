@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,23 @@ struct TableState {
   std::optional<std::int64_t> max_key;
 };
 
+// A column's type as pushdown reads it (numbers and days typed; anything else text).
+enum class ColumnType { kNumber, kDate, kText };
+struct ColumnInfo {
+  std::string name;
+  ColumnType type = ColumnType::kText;
+};
+
+// The kind of one result column of Select, and one cell of it (null: SQL NULL).
+enum class CellKind { kText, kInteger, kNumber };
+struct Cell {
+  std::string_view text;
+  std::int64_t integer = 0;
+  double number = 0;
+  bool null = true;
+};
+using CellSink = std::function<void(std::span<const Cell> cells)>;
+
 class DbClient {
  public:
   virtual ~DbClient() = default;
@@ -49,6 +67,12 @@ class DbClient {
   // The table's column names, in order; and an estimate of its rows (for reserving).
   virtual Result<std::vector<std::string>> Columns() = 0;
   virtual std::uint64_t EstimateRows() = 0;
+  // The columns with their types, in order.
+  virtual Result<std::vector<ColumnInfo>> DescribeColumns() = 0;
+  // Runs one statement whose values are all in `params` (bound as text; placeholders $1,
+  // $2, ... for PostgreSQL, ? for MySQL); its result columns are of `kinds`, in order.
+  virtual std::optional<Error> Select(const std::string& sql, const std::vector<std::string>& params,
+                                      std::span<const CellKind> kinds, const CellSink& sink) = 0;
   // The largest key (key mode), and the row count when `count_rows` (a scan), as seen by
   // the current read.
   virtual Result<TableState> State(bool count_rows) = 0;

@@ -69,6 +69,25 @@ Result<Mysql> Open(const DbUrl& url, bool local_infile = false) {
   return m;
 }
 
+struct StmtCloser {
+  void operator()(MYSQL_STMT* s) const { mysql_stmt_close(s); }
+};
+
+// Pushdown's view of a column type.
+ColumnType TypeOf(enum_field_types type) {
+  switch (type) {
+    case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24: case MYSQL_TYPE_LONG:
+    case MYSQL_TYPE_LONGLONG: case MYSQL_TYPE_FLOAT: case MYSQL_TYPE_DOUBLE:
+    case MYSQL_TYPE_DECIMAL: case MYSQL_TYPE_NEWDECIMAL: case MYSQL_TYPE_YEAR:
+      return ColumnType::kNumber;
+    case MYSQL_TYPE_DATE: case MYSQL_TYPE_NEWDATE: case MYSQL_TYPE_DATETIME:
+    case MYSQL_TYPE_TIMESTAMP:
+      return ColumnType::kDate;
+    default:
+      return ColumnType::kText;
+  }
+}
+
 std::optional<Error> Exec(MYSQL* m, const std::string& sql, std::string_view doing, const DbUrl& url) {
   if (mysql_real_query(m, sql.data(), sql.size()) != 0) return MyError(m, doing, url);
   MysqlResult r(mysql_store_result(m));  // drain any rows
@@ -119,6 +138,104 @@ class MySqlClient final : public DbClient {
     MYSQL_FIELD* fields = mysql_fetch_fields(r.get());
     for (unsigned i = 0; i < n; ++i) names.emplace_back(fields[i].name, fields[i].name_length);
     return names;
+  }
+
+  Result<std::vector<ColumnInfo>> DescribeColumns() override {
+    if (auto e = Connect()) return *e;
+    const std::string sql = fmt::format("SELECT * FROM {} LIMIT 0", table_);
+    if (mysql_real_query(m_.get(), sql.data(), sql.size()) != 0) return MyError(m_.get(), "reading the table's columns", url_);
+    MysqlResult r(mysql_store_result(m_.get()));
+    if (!r) return MyError(m_.get(), "reading the table's columns", url_);
+    std::vector<ColumnInfo> columns;
+    const unsigned n = mysql_num_fields(r.get());
+    MYSQL_FIELD* fields = mysql_fetch_fields(r.get());
+    for (unsigned i = 0; i < n; ++i) {
+      columns.push_back({std::string(fields[i].name, fields[i].name_length), TypeOf(fields[i].type)});
+    }
+    return columns;
+  }
+
+  // A prepared statement: the parameters travel apart from the SQL text.
+  std::optional<Error> Select(const std::string& sql, const std::vector<std::string>& params,
+                              std::span<const CellKind> kinds, const CellSink& sink) override {
+    if (auto e = Connect()) return e;
+    const std::unique_ptr<MYSQL_STMT, StmtCloser> stmt(mysql_stmt_init(m_.get()));
+    if (!stmt) return MyError(m_.get(), "answering a question", url_);
+    auto fail = [&] {
+      return Error{WithoutPassword(fmt::format("MySQL answering a question: {}", mysql_stmt_error(stmt.get())), url_),
+                   "data"};
+    };
+    if (mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) return fail();
+    std::vector<MYSQL_BIND> in(params.size());
+    std::vector<unsigned long> in_length(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      in_length[i] = params[i].size();
+      in[i].buffer_type = MYSQL_TYPE_STRING;
+      in[i].buffer = const_cast<char*>(params[i].data());
+      in[i].buffer_length = in_length[i];
+      in[i].length = &in_length[i];
+    }
+    if (!params.empty() && mysql_stmt_bind_param(stmt.get(), in.data()) != 0) return fail();
+    if (mysql_stmt_execute(stmt.get()) != 0) return fail();
+    if (mysql_stmt_field_count(stmt.get()) != kinds.size()) {
+      return Error{"MySQL answered with an unexpected shape", "data"};
+    }
+    const std::size_t n = kinds.size();
+    std::vector<MYSQL_BIND> out(n);
+    std::vector<unsigned long> length(n);
+    std::vector<my_bool> is_null(n), error(n);
+    std::vector<std::string> text(n);
+    std::vector<Cell> cells(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      out[i].length = &length[i];
+      out[i].is_null = &is_null[i];
+      out[i].error = &error[i];
+      switch (kinds[i]) {
+        case CellKind::kText:
+          text[i].resize(256);
+          out[i].buffer_type = MYSQL_TYPE_STRING;
+          out[i].buffer = text[i].data();
+          out[i].buffer_length = text[i].size();
+          break;
+        case CellKind::kInteger:
+          out[i].buffer_type = MYSQL_TYPE_LONGLONG;
+          out[i].buffer = &cells[i].integer;
+          break;
+        case CellKind::kNumber:
+          out[i].buffer_type = MYSQL_TYPE_DOUBLE;
+          out[i].buffer = &cells[i].number;
+          break;
+      }
+    }
+    if (mysql_stmt_bind_result(stmt.get(), out.data()) != 0) return fail();
+    if (mysql_stmt_store_result(stmt.get()) != 0) return fail();
+    for (;;) {
+      const int fetched = mysql_stmt_fetch(stmt.get());
+      if (fetched == MYSQL_NO_DATA) break;
+      if (fetched == 1) return fail();
+      for (std::size_t i = 0; i < n; ++i) {
+        cells[i].null = is_null[i] != 0;
+        if (kinds[i] != CellKind::kText || cells[i].null) continue;
+        if (length[i] > text[i].size()) {  // a long name: fetch it whole
+          std::string whole(length[i], '\0');
+          MYSQL_BIND again{};
+          again.buffer_type = MYSQL_TYPE_STRING;
+          again.buffer = whole.data();
+          again.buffer_length = whole.size();
+          unsigned long got = 0;
+          again.length = &got;
+          if (mysql_stmt_fetch_column(stmt.get(), &again, static_cast<unsigned>(i), 0) != 0) return fail();
+          text[i] = std::move(whole);
+          // The bound buffer moved with the string: bind the bigger one for later rows.
+          out[i].buffer = text[i].data();
+          out[i].buffer_length = text[i].size();
+          if (mysql_stmt_bind_result(stmt.get(), out.data()) != 0) return fail();
+        }
+        cells[i].text = std::string_view(text[i].data(), length[i]);
+      }
+      sink(cells);
+    }
+    return std::nullopt;
   }
 
   std::uint64_t EstimateRows() override { return 0; }

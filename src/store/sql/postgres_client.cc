@@ -114,6 +114,18 @@ Result<PgResult> Query(PGconn* conn, const std::string& sql, const std::vector<s
   return r;
 }
 
+// Pushdown's view of a column type (OIDs from pg_type.h, stable since forever).
+ColumnType TypeOf(Oid type) {
+  switch (type) {
+    case 20: case 21: case 23: case 700: case 701: case 1700:  // int8/2/4, float4/8, numeric
+      return ColumnType::kNumber;
+    case 1082: case 1114: case 1184:  // date, timestamp, timestamptz
+      return ColumnType::kDate;
+    default:
+      return ColumnType::kText;
+  }
+}
+
 std::optional<std::int64_t> ParseInt(const char* text) {
   if (text == nullptr || *text == '\0') return std::nullopt;
   std::int64_t v = 0;
@@ -402,6 +414,44 @@ class PostgresClient final : public DbClient {
     std::vector<std::string> names;
     for (int i = 0; i < PQnfields(r.get()); ++i) names.emplace_back(PQfname(r.get(), i));
     return names;
+  }
+
+  Result<std::vector<ColumnInfo>> DescribeColumns() override {
+    if (auto e = Connect()) return *e;
+    PgResult r(PQexec(conn_.get(), fmt::format("SELECT * FROM {} LIMIT 0", table_).c_str()));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return PgError(conn_.get(), "reading the table's columns", url_);
+    std::vector<ColumnInfo> columns;
+    for (int i = 0; i < PQnfields(r.get()); ++i) columns.push_back({PQfname(r.get(), i), TypeOf(PQftype(r.get(), i))});
+    return columns;
+  }
+
+  std::optional<Error> Select(const std::string& sql, const std::vector<std::string>& params,
+                              std::span<const CellKind> kinds, const CellSink& sink) override {
+    if (auto e = Connect()) return e;
+    auto r = Query(conn_.get(), sql, params, "answering a question", url_);
+    if (!r) return r.error();
+    if (PQnfields(r->get()) != static_cast<int>(kinds.size())) {
+      return Error{"PostgreSQL answered with an unexpected shape", "data"};
+    }
+    std::vector<Cell> cells(kinds.size());
+    for (int row = 0; row < PQntuples(r->get()); ++row) {
+      for (std::size_t i = 0; i < kinds.size(); ++i) {
+        const int col = static_cast<int>(i);
+        Cell& cell = cells[i];
+        cell = Cell{};
+        if (PQgetisnull(r->get(), row, col)) continue;
+        cell.null = false;
+        cell.text = std::string_view(PQgetvalue(r->get(), row, col),
+                                     static_cast<std::size_t>(PQgetlength(r->get(), row, col)));
+        if (kinds[i] == CellKind::kInteger) {
+          std::from_chars(cell.text.data(), cell.text.data() + cell.text.size(), cell.integer);
+        } else if (kinds[i] == CellKind::kNumber) {
+          std::from_chars(cell.text.data(), cell.text.data() + cell.text.size(), cell.number);
+        }
+      }
+      sink(cells);
+    }
+    return std::nullopt;
   }
 
   std::uint64_t EstimateRows() override {

@@ -1,0 +1,561 @@
+#include "store/sql/pushdown.h"
+
+#include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <fmt/format.h>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "core/date.h"
+#include "core/kpi_totals.h"
+#include "core/periods.h"
+#include "core/schema.h"
+#include "store/data_source.h"
+#include "store/sql/db_client.h"
+#include "store/table_builder.h"
+
+namespace keeta::sql {
+
+namespace {
+
+using Dialect = DbUrl::Kind;
+
+// The SQL the question is asked in: expressions over the table's own columns, quoted.
+// Every one of them is built from column names the table reported; values are parameters.
+struct TableSql {
+  Dialect dialect = Dialect::kPostgres;
+  std::string table;                                            // quoted, qualified
+  std::optional<std::string> day;                               // a date, NULL when none
+  std::array<std::optional<std::string>, kDimensionCount> name;  // trimmed, "" when NULL
+  std::array<std::optional<std::string>, kMeasureCount> raw;     // double, NULL = missing
+  std::array<std::optional<std::string>, kMeasureCount> value;   // raw after the CSAT scale
+  LoadReport report;  // the header's report: missing columns, unmatched headers
+
+  SourceColumns Columns() const {
+    SourceColumns c;
+    for (std::size_t m = 0; m < kMeasureCount; ++m) c.measures[m] = value[m].has_value();
+    c.agent = name[Index(Dimension::kAgent)].has_value();
+    return c;
+  }
+};
+
+std::string Quote(Dialect dialect, std::string_view name) {
+  const char q = dialect == Dialect::kPostgres ? '"' : '`';
+  std::string out(1, q);
+  for (const char c : name) {
+    if (c == q) out += q;
+    out += c;
+  }
+  return out + q;
+}
+
+std::string QuotedTable(const DbUrl& url) {
+  if (url.kind == Dialect::kPostgres) {
+    return (url.schema.empty() ? "" : Quote(url.kind, url.schema) + ".") + Quote(url.kind, url.table);
+  }
+  return Quote(url.kind, url.schema.empty() ? url.database : url.schema) + "." + Quote(url.kind, url.table);
+}
+
+// Spaces and tabs trimmed, as the CSV loader trims names; MySQL compares bytes (its
+// default collations ignore case and trailing spaces, the contract does not).
+std::string NameSql(Dialect dialect, const std::string& column) {
+  if (dialect == Dialect::kPostgres) return fmt::format("btrim(COALESCE({}::text, ''), ' \t')", column);
+  return fmt::format("CAST(REGEXP_REPLACE(COALESCE({}, ''), '^[ \t]+|[ \t]+$', '') AS BINARY)", column);
+}
+
+// A finite double or NULL (PostgreSQL's NaN and infinities are missing, as in a CSV cell).
+std::string NumberSql(Dialect dialect, const std::string& column) {
+  if (dialect == Dialect::kPostgres) {
+    return fmt::format("(CASE WHEN {0}::float8 < 'Infinity'::float8 AND {0}::float8 > "
+                       "'-Infinity'::float8 THEN {0}::float8 END)", column);
+  }
+  return fmt::format("CAST({} AS DOUBLE)", column);
+}
+
+std::string DateText(Dialect dialect, const std::string& expr) {
+  return dialect == Dialect::kPostgres ? fmt::format("CAST({} AS text)", expr)
+                                       : fmt::format("CAST({} AS CHAR)", expr);
+}
+
+std::string BucketSql(Dialect dialect, const std::string& day, Granularity g) {
+  switch (g) {
+    case Granularity::kDay: return day;
+    case Granularity::kWeek:  // ISO weeks: the Monday
+      return dialect == Dialect::kPostgres
+                 ? fmt::format("({0} - (EXTRACT(ISODOW FROM {0})::int - 1))", day)
+                 : fmt::format("DATE_SUB({0}, INTERVAL WEEKDAY({0}) DAY)", day);
+    case Granularity::kMonth:
+      return dialect == Dialect::kPostgres
+                 ? fmt::format("CAST(date_trunc('month', {}) AS date)", day)
+                 : fmt::format("DATE_SUB({0}, INTERVAL DAYOFMONTH({0}) - 1 DAY)", day);
+  }
+  return day;
+}
+
+Result<TableSql> ResolveColumns(const DbUrl& url, DbClient& client, const LoadOptions& load,
+                                const std::string& label) {
+  auto columns = client.DescribeColumns();
+  if (!columns) return columns.error();
+  std::vector<std::string_view> header;
+  for (const ColumnInfo& c : *columns) header.push_back(c.name);
+  TableBuilder builder(load);
+  if (std::optional<Error> error = builder.SetHeader(header, 0)) return *error;
+  TableSql sql;
+  sql.dialect = url.kind;
+  sql.table = QuotedTable(url);
+  for (const TableBuilder::Target& t : builder.targets()) {
+    const ColumnInfo& column = (*columns)[t.field];
+    const std::string quoted = Quote(url.kind, column.name);
+    switch (t.kind) {
+      case TableBuilder::Kind::kDay:
+        if (column.type != ColumnType::kDate) {
+          return Error{fmt::format("{}: mode=pushdown needs a date or timestamp day column; "
+                                   "'{}' holds text: leave mode=pushdown out (snapshot mode "
+                                   "reads text days), or store the day as a date",
+                                   label, column.name), "data"};
+        }
+        sql.day = fmt::format("CAST({} AS {})", quoted, url.kind == Dialect::kPostgres ? "date" : "DATE");
+        break;
+      case TableBuilder::Kind::kName:
+        sql.name[t.index] = NameSql(url.kind, quoted);
+        break;
+      case TableBuilder::Kind::kMeasure: {
+        if (column.type != ColumnType::kNumber) {
+          return Error{fmt::format("{}: mode=pushdown needs numeric measure columns; '{}' holds "
+                                   "text: leave mode=pushdown out (snapshot mode reads text "
+                                   "cells by the CSV rules), or store it as a number",
+                                   label, column.name), "data"};
+        }
+        sql.raw[t.index] = NumberSql(url.kind, quoted);
+        const bool rating = t.index == Index(Measure::kCsat) && load.csat_scale == 5;
+        sql.value[t.index] = rating ? fmt::format("(({}) - 1) * 25", *sql.raw[t.index]) : sql.raw[t.index];
+        break;
+      }
+    }
+  }
+  sql.report = builder.report();
+  if (sql.report.missing_columns.size() == 1 + kDimensionCount + kMeasureCount) {
+    return Error{fmt::format("{} has none of the known columns (day, agent, team_leader, "
+                             "supervisor, total_chats, ...): is it the right table?", label), "data"};
+  }
+  return sql;
+}
+
+// One statement and its parameters, numbered as the dialect wants them.
+class Statement {
+ public:
+  explicit Statement(Dialect dialect) : dialect_(dialect) {}
+  std::string Param(std::string value) {
+    params_.push_back(std::move(value));
+    return dialect_ == Dialect::kPostgres ? fmt::format("${}", params_.size()) : "?";
+  }
+  std::string NameParam(std::string value) {
+    const std::string p = Param(std::move(value));
+    return dialect_ == Dialect::kPostgres ? p : fmt::format("CAST({} AS BINARY)", p);
+  }
+  std::string DayParam(Day day) {
+    const std::string p = Param(FormatDay(day));
+    return dialect_ == Dialect::kPostgres ? p + "::date" : fmt::format("CAST({} AS DATE)", p);
+  }
+  std::string sql;
+  const std::vector<std::string>& params() const { return params_; }
+  std::vector<CellKind> kinds;
+
+ private:
+  Dialect dialect_;
+  std::vector<std::string> params_;
+};
+
+// The rows a part of a question reads: the scope, the name filters (but `skip`'s), and days.
+struct Rows {
+  bool dated = false;  // a date range applies (rows without a day are left out)
+  std::optional<Day> from, to;
+  std::optional<Dimension> skip;
+};
+
+std::string Where(const TableSql& t, const Query& q, const Rows& rows, Statement& st) {
+  std::vector<std::string> terms;
+  auto names_in = [&](std::size_t d, const auto& values) {
+    if (!t.name[d]) return std::string("1 = 0");  // no such column: nobody matches
+    std::vector<std::string> params;
+    for (const auto& v : values) params.push_back(st.NameParam(std::string(v)));
+    return fmt::format("{} IN ({})", *t.name[d], fmt::join(params, ", "));
+  };
+  if (q.scope.role != AccessScope::Role::kAdmin) {
+    const Dimension d = q.scope.role == AccessScope::Role::kSupervisor   ? Dimension::kSupervisor
+                        : q.scope.role == AccessScope::Role::kTeamLeader ? Dimension::kTeamLeader
+                                                                         : Dimension::kAgent;
+    terms.push_back(names_in(Index(d), std::vector<std::string>{q.scope.name}));
+  }
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    if (rows.skip && Index(*rows.skip) == d) continue;
+    if (!q.filter.names[d].empty()) terms.push_back(names_in(d, q.filter.names[d]));
+  }
+  if (rows.dated) {
+    if (!t.day) {
+      terms.emplace_back("1 = 0");
+    } else {
+      terms.push_back(fmt::format("{} IS NOT NULL", *t.day));
+      if (rows.from) terms.push_back(fmt::format("{} >= {}", *t.day, st.DayParam(*rows.from)));
+      if (rows.to) terms.push_back(fmt::format("{} <= {}", *t.day, st.DayParam(*rows.to)));
+    }
+  }
+  if (terms.empty()) return "";
+  return fmt::format(" WHERE {}", fmt::join(terms, " AND "));
+}
+
+// Which measures' weighted sums a question needs (mean inputs weighted by chats).
+std::array<bool, kMeasureCount> Weighed(const TableSql& t, const Weighting& weighted) {
+  std::array<bool, kMeasureCount> w{};
+  if (!t.value[Index(Measure::kTotalChats)]) return w;
+  for (std::size_t k = 0; k < kKpiCount; ++k) {
+    if (KpiWeighted(k, weighted) && t.value[Index(kKpis[k].input)]) w[Index(kKpis[k].input)] = true;
+  }
+  return w;
+}
+
+// The totals' select list (KpiTotals in order, then distinct active agents), and its kinds.
+std::string TotalsSql(const TableSql& t, const std::array<bool, kMeasureCount>& weigh,
+                      std::vector<CellKind>& kinds) {
+  std::vector<std::string> items{"COUNT(*)"};
+  kinds.push_back(CellKind::kInteger);
+  const std::optional<std::string>& chats = t.value[Index(Measure::kTotalChats)];
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (!t.value[m]) continue;
+    const std::string& v = *t.value[m];
+    items.push_back(fmt::format("COALESCE(SUM({}), 0)", v));
+    items.push_back(fmt::format("COUNT({})", v));
+    kinds.insert(kinds.end(), {CellKind::kNumber, CellKind::kInteger});
+    if (!weigh[m]) continue;
+    const std::string both = fmt::format("{} IS NOT NULL AND {} > 0", v, *chats);
+    items.push_back(fmt::format("COALESCE(SUM(CASE WHEN {} THEN {} * {} END), 0)", both, v, *chats));
+    items.push_back(fmt::format("COALESCE(SUM(CASE WHEN {} THEN {} END), 0)", both, *chats));
+    kinds.insert(kinds.end(), {CellKind::kNumber, CellKind::kNumber});
+  }
+  const std::optional<std::string>& agent = t.name[Index(Dimension::kAgent)];
+  if (agent) {
+    const std::optional<std::string>& active = t.raw[Index(Measure::kActiveAgents)];
+    const std::string counts = active ? fmt::format(" AND ({0} IS NULL OR {0} <> 0)", *active) : "";
+    items.push_back(fmt::format("COUNT(DISTINCT CASE WHEN {0} <> ''{1} THEN {0} END)", *agent, counts));
+  } else {
+    items.emplace_back("0");
+  }
+  kinds.push_back(CellKind::kInteger);
+  return fmt::format("{}", fmt::join(items, ", "));
+}
+
+// Reads a TotalsSql row from cells[at...]; returns the distinct active agents.
+std::uint64_t ReadTotals(const TableSql& t, const std::array<bool, kMeasureCount>& weigh,
+                         std::span<const Cell> cells, std::size_t at, KpiTotals& out) {
+  out.rows = static_cast<std::uint64_t>(cells[at++].integer);
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (!t.value[m]) continue;
+    out.sum[m] = cells[at++].number;
+    out.count[m] = static_cast<std::uint64_t>(cells[at++].integer);
+    if (!weigh[m]) continue;
+    out.weighted_sum[m] = cells[at++].number;
+    out.weight[m] = cells[at++].number;
+  }
+  return static_cast<std::uint64_t>(cells[at].integer);
+}
+
+// What a question needs to know of the whole table, read in the same transaction.
+struct TableFacts {
+  std::uint64_t rows = 0;
+  std::optional<Day> first_day, last_day;
+  std::array<bool, kMeasureCount> fractions{};  // percent columns whose values lie in [0, 1]
+};
+
+// Percent columns given as fractions are multiplied by 100 (the CSV path's whole-column
+// rule); sums scale exactly as the rows would.
+void ScaleFractions(const TableFacts& facts, KpiTotals& t) {
+  for (std::size_t m = 0; m < kMeasureCount; ++m) {
+    if (!facts.fractions[m]) continue;
+    t.sum[m] *= 100.0;
+    t.weighted_sum[m] *= 100.0;
+  }
+}
+
+class Pushdown final : public PushdownSource {
+ public:
+  Pushdown(DbUrl url, LoadOptions load, std::string label, PushdownOptions options)
+      : url_(std::move(url)),
+        load_(std::move(load)),
+        label_(label.empty() ? url_.Label() : std::move(label)),
+        options_(options) {}
+
+  std::string Describe() const override { return url_.Redacted(); }
+
+  Result<Answered<Dashboard>> ComputeDashboard(const Query& q, const DashboardOptions& opt) override {
+    return Ask<Dashboard>([&](DbClient& db, const TableSql& t, const TableFacts& facts) -> Result<Dashboard> {
+      Dashboard out;
+      out.granularity = opt.granularity;
+      out.period = FilterPeriod(q.filter, facts.first_day, facts.last_day);
+      out.previous = PreviousPeriod(q.filter, facts.first_day, facts.last_day);
+      const auto weigh = Weighed(t, opt.weighted);
+      Statement st(t.dialect);
+      st.kinds = {CellKind::kInteger, CellKind::kText};
+      const std::string totals = TotalsSql(t, weigh, st.kinds);
+      const Rows current{q.filter.HasDateRange(), q.filter.from, q.filter.to, std::nullopt};
+      // 0: per trend bucket (rows without a day in a NULL bucket); 1: all of it; 2: the
+      // previous period.
+      std::vector<std::string> parts;
+      if (t.day) {
+        const std::string bucket = DateText(t.dialect, BucketSql(t.dialect, *t.day, opt.granularity));
+        parts.push_back(fmt::format("SELECT 0, {}, {} FROM {}{} GROUP BY 2", bucket, totals, t.table,
+                                    Where(t, q, current, st)));
+      }
+      parts.push_back(fmt::format("SELECT 1, NULL, {} FROM {}{}", totals, t.table, Where(t, q, current, st)));
+      if (out.previous) {
+        const Rows previous{true, out.previous->from, out.previous->to, std::nullopt};
+        parts.push_back(fmt::format("SELECT 2, NULL, {} FROM {}{}", totals, t.table, Where(t, q, previous, st)));
+      }
+      st.sql = fmt::format("{}", fmt::join(parts, " UNION ALL "));
+      std::vector<std::pair<Day, std::pair<KpiTotals, std::uint64_t>>> buckets;
+      KpiTotals total, previous;
+      std::uint64_t active = 0, previous_active = 0;
+      auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
+        KpiTotals totals_read;
+        const std::uint64_t distinct = ReadTotals(t, weigh, cells, 2, totals_read);
+        ScaleFractions(facts, totals_read);
+        switch (cells[0].integer) {
+          case 0:
+            if (auto day = ParseIsoDay(cells[1].text); day && totals_read.rows > 0) {
+              buckets.push_back({*day, {totals_read, distinct}});
+            }
+            break;
+          case 1: total = totals_read, active = distinct; break;
+          default: previous = totals_read, previous_active = distinct; break;
+        }
+      });
+      if (read) return *read;
+      std::sort(buckets.begin(), buckets.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<KpiTotals> slots;
+      std::vector<std::uint64_t> slot_active;
+      for (auto& [day, totals_of] : buckets) {
+        out.days.push_back(day);
+        slots.push_back(totals_of.first);
+        slot_active.push_back(totals_of.second);
+      }
+      FillCards(out, DashboardTotals{slots, slot_active, total, active, previous, previous_active},
+                t.Columns(), opt);
+      return out;
+    });
+  }
+
+  Result<Answered<FilterChoices>> ComputeChoices(const Query& q) override {
+    return Ask<FilterChoices>([&](DbClient& db, const TableSql& t, const TableFacts& facts) -> Result<FilterChoices> {
+      FilterChoices out;
+      out.min_day = facts.first_day;
+      out.max_day = facts.last_day;
+      Statement st(t.dialect);
+      st.kinds = {CellKind::kInteger, CellKind::kText};
+      std::vector<std::string> parts;
+      for (std::size_t d = 0; d < kDimensionCount; ++d) {
+        if (!t.name[d]) continue;
+        const Rows rows{q.filter.HasDateRange(), q.filter.from, q.filter.to, static_cast<Dimension>(d)};
+        std::string where = Where(t, q, rows, st);
+        where += fmt::format("{} {} <> ''", where.empty() ? " WHERE" : " AND", *t.name[d]);
+        parts.push_back(fmt::format("SELECT {}, {} FROM {}{} GROUP BY 2", d, *t.name[d], t.table, where));
+      }
+      if (parts.empty()) return out;
+      st.sql = fmt::format("{}", fmt::join(parts, " UNION ALL "));
+      auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
+        out.names[static_cast<std::size_t>(cells[0].integer)].emplace_back(cells[1].text);
+      });
+      if (read) return *read;
+      for (auto& names : out.names) std::sort(names.begin(), names.end());
+      return out;
+    });
+  }
+
+  Result<Answered<Breakdown>> ComputeBreakdown(const Query& q, const BreakdownRequest& req,
+                                               const DashboardOptions& opt) override {
+    return Ask<Breakdown>([&](DbClient& db, const TableSql& t, const TableFacts& facts) -> Result<Breakdown> {
+      Breakdown out;
+      out.by = req.by;
+      const SourceColumns columns = t.Columns();
+      for (std::size_t k = 0; k < kKpiCount; ++k) {
+        out.available[k] = KpiAvailable(kKpis[k], columns);
+        out.weighted[k] = KpiWeighted(k, opt.weighted);
+      }
+      const std::optional<std::string>& by = t.name[Index(req.by)];
+      if (!by) return out;
+      const auto weigh = Weighed(t, opt.weighted);
+      Statement st(t.dialect);
+      st.kinds = {CellKind::kText};
+      const std::string totals = TotalsSql(t, weigh, st.kinds);
+      std::string where =
+          Where(t, q, Rows{q.filter.HasDateRange(), q.filter.from, q.filter.to, std::nullopt}, st);
+      where += fmt::format("{} {} <> ''", where.empty() ? " WHERE" : " AND", *by);
+      st.sql = fmt::format("SELECT {}, {} FROM {}{} GROUP BY 1", *by, totals, t.table, where);
+      std::vector<BreakdownEntry> entries;
+      auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
+        if (!NameMatchesSearch(cells[0].text, req.search)) return;
+        KpiTotals totals_read;
+        const std::uint64_t distinct = ReadTotals(t, weigh, cells, 1, totals_read);
+        ScaleFractions(facts, totals_read);
+        entries.push_back(MakeBreakdownEntry(out, cells[0].text, totals_read, distinct));
+      });
+      if (read) return *read;
+      std::sort(entries.begin(), entries.end(),
+                [](const BreakdownEntry& a, const BreakdownEntry& b) { return a.name < b.name; });
+      FinishBreakdown(out, std::move(entries), req);
+      return out;
+    });
+  }
+
+ private:
+  // A connection from the pool for one question; back to the pool when done.
+  class Lease {
+   public:
+    Lease(Pushdown& owner, std::unique_ptr<DbClient> client) : owner_(owner), client_(std::move(client)) {}
+    ~Lease() { owner_.Return(std::move(client_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    DbClient& operator*() { return *client_; }
+
+   private:
+    Pushdown& owner_;
+    std::unique_ptr<DbClient> client_;
+  };
+
+  Result<std::unique_ptr<DbClient>> Borrow() {
+    std::unique_lock lock(mu_);
+    const bool free = freed_.wait_for(lock, options_.wait, [&] {
+      return !idle_.empty() || open_ < std::max<std::size_t>(options_.connections, 1);
+    });
+    if (!free) {
+      return Error{fmt::format("{}: all {} database connections are busy; try again shortly",
+                               label_, options_.connections), "data"};
+    }
+    if (!idle_.empty()) {
+      auto client = std::move(idle_.back());
+      idle_.pop_back();
+      return client;
+    }
+    ++open_;
+    return MakeDbClient(url_);
+  }
+
+  void Return(std::unique_ptr<DbClient> client) {
+    {
+      std::lock_guard lock(mu_);
+      idle_.push_back(std::move(client));
+    }
+    freed_.notify_one();
+  }
+
+  // Runs `question` in one read-only transaction, after reading the columns and facts.
+  template <class T, class Fn>
+  Result<Answered<T>> Ask(Fn&& question) {
+    auto borrowed = Borrow();
+    if (!borrowed) return borrowed.error();
+    Lease db(*this, std::move(*borrowed));
+    auto fail = [&](const Error& e) {
+      (*db).Disconnect();  // opened anew next time: the server may have restarted
+      return Error{WithoutPassword(fmt::format("{}: {}", label_, e.message), url_), "data"};
+    };
+    if (std::optional<Error> error = (*db).BeginRead()) return fail(*error);
+    auto answered = [&]() -> Result<Answered<T>> {
+      auto t = ResolveColumns(url_, *db, load_, label_);
+      if (!t) return t.error();
+      auto facts = Facts(*db, *t);
+      if (!facts) return facts.error();
+      auto answer = question(*db, *t, *facts);
+      if (!answer) return answer.error();
+      Answered<T> out{std::move(*answer), Report(*t, *facts)};
+      return out;
+    }();
+    (*db).EndRead();
+    if (!answered) {
+      if (answered.error().message.starts_with(label_)) return answered.error();  // about the table
+      return fail(answered.error());
+    }
+    return answered;
+  }
+
+  Result<TableFacts> Facts(DbClient& db, const TableSql& t) {
+    Statement st(t.dialect);
+    std::vector<std::string> items{"COUNT(*)"};
+    st.kinds = {CellKind::kInteger};
+    if (t.day) {
+      items.push_back(DateText(t.dialect, fmt::format("MIN({})", *t.day)));
+      items.push_back(DateText(t.dialect, fmt::format("MAX({})", *t.day)));
+      st.kinds.insert(st.kinds.end(), {CellKind::kText, CellKind::kText});
+    }
+    std::vector<std::size_t> percents;
+    for (std::size_t m = 0; m < kMeasureCount; ++m) {
+      if (kMeasures[m].kind != MeasureKind::kPercent || !t.raw[m]) continue;
+      if (m == Index(Measure::kCsat) && load_.csat_scale == 5) continue;  // a rating, not fractions
+      percents.push_back(m);
+      items.push_back(fmt::format("MIN({})", *t.raw[m]));
+      items.push_back(fmt::format("MAX({})", *t.raw[m]));
+      st.kinds.insert(st.kinds.end(), {CellKind::kNumber, CellKind::kNumber});
+    }
+    st.sql = fmt::format("SELECT {} FROM {}", fmt::join(items, ", "), t.table);
+    TableFacts facts;
+    auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
+      std::size_t at = 0;
+      facts.rows = static_cast<std::uint64_t>(cells[at++].integer);
+      if (t.day) {
+        facts.first_day = ParseIsoDay(cells[at++].text);
+        facts.last_day = ParseIsoDay(cells[at++].text);
+      }
+      for (const std::size_t m : percents) {
+        const Cell& lo = cells[at++];
+        const Cell& hi = cells[at++];
+        facts.fractions[m] = !lo.null && !hi.null && lo.number >= 0.0 && hi.number <= 1.0;
+      }
+    });
+    if (read) return *read;
+    return facts;
+  }
+
+  LoadReport Report(const TableSql& t, const TableFacts& facts) const {
+    LoadReport report = t.report;
+    report.source = label_;
+    report.rows_loaded = facts.rows;
+    report.loaded_at = UtcNowIso8601();
+    for (std::size_t m = 0; m < kMeasureCount; ++m) {
+      if (facts.fractions[m]) report.scaled_percent_columns.emplace_back(kMeasures[m].column);
+    }
+    return report;
+  }
+
+  const DbUrl url_;
+  const LoadOptions load_;
+  const std::string label_;
+  const PushdownOptions options_;
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<DbClient>> idle_;
+  std::size_t open_ = 0;  // connections made (idle or lent)
+};
+
+}  // namespace
+
+Result<std::vector<QueryWarning>> CheckQuery(PushdownSource& source, const Query& query) {
+  const bool names = std::any_of(query.filter.names.begin(), query.filter.names.end(),
+                                 [](const auto& n) { return !n.empty(); });
+  if (!names) return CheckQueryAgainst(query, nullptr, {});
+  auto visible = source.ComputeChoices(Query{Filter{}, query.scope});
+  if (!visible) return visible.error();
+  std::array<bool, kDimensionCount> present{};
+  const auto& missing = visible->report.missing_columns;
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    present[d] = std::find(missing.begin(), missing.end(), kNameParams[d]) == missing.end();
+  }
+  return CheckQueryAgainst(query, &visible->answer, present);
+}
+
+std::unique_ptr<PushdownSource> MakePushdownSource(DbUrl url, LoadOptions load, std::string label,
+                                                   PushdownOptions options) {
+  return std::make_unique<Pushdown>(std::move(url), std::move(load), std::move(label), options);
+}
+
+}  // namespace keeta::sql
