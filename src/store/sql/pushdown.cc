@@ -217,34 +217,48 @@ std::array<bool, kMeasureCount> Weighed(const TableSql& t, const Weighting& weig
   return w;
 }
 
-// The totals' select list (KpiTotals in order, then distinct active agents), and its kinds.
+// When a row counts towards active agents (its agent non-empty, active_agents not 0), and
+// its agent; nullopt without an agent column.
+std::optional<std::pair<std::string, std::string>> ActiveSql(const TableSql& t) {
+  const std::optional<std::string>& agent = t.name[Index(Dimension::kAgent)];
+  if (!agent) return std::nullopt;
+  const std::optional<std::string>& active = t.raw[Index(Measure::kActiveAgents)];
+  std::string when = fmt::format("{} <> ''", *agent);
+  if (active) when += fmt::format(" AND ({0} IS NULL OR {0} <> 0)", *active);
+  return std::pair{when, *agent};
+}
+
+// The totals' select list (KpiTotals in order, then `active`, the distinct active agents),
+// and its kinds; with `zeros`, the same columns as constants (a part that only counts).
 std::string TotalsSql(const TableSql& t, const std::array<bool, kMeasureCount>& weigh,
-                      std::vector<CellKind>& kinds) {
-  std::vector<std::string> items{"COUNT(*)"};
-  kinds.push_back(CellKind::kInteger);
+                      std::string_view active, std::vector<CellKind>* kinds, bool zeros = false) {
+  std::vector<std::string> items;
+  auto add = [&](std::string item, CellKind kind) {
+    items.push_back(zeros ? "0" : std::move(item));
+    if (kinds) kinds->push_back(kind);
+  };
+  add("COUNT(*)", CellKind::kInteger);
   const std::optional<std::string>& chats = t.value[Index(Measure::kTotalChats)];
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
     if (!t.value[m]) continue;
     const std::string& v = *t.value[m];
-    items.push_back(fmt::format("COALESCE(SUM({}), 0)", v));
-    items.push_back(fmt::format("COUNT({})", v));
-    kinds.insert(kinds.end(), {CellKind::kNumber, CellKind::kInteger});
+    add(fmt::format("COALESCE(SUM({}), 0)", v), CellKind::kNumber);
+    add(fmt::format("COUNT({})", v), CellKind::kInteger);
     if (!weigh[m]) continue;
     const std::string both = fmt::format("{} IS NOT NULL AND {} > 0", v, *chats);
-    items.push_back(fmt::format("COALESCE(SUM(CASE WHEN {} THEN {} * {} END), 0)", both, v, *chats));
-    items.push_back(fmt::format("COALESCE(SUM(CASE WHEN {} THEN {} END), 0)", both, *chats));
-    kinds.insert(kinds.end(), {CellKind::kNumber, CellKind::kNumber});
+    add(fmt::format("COALESCE(SUM(CASE WHEN {} THEN {} * {} END), 0)", both, v, *chats), CellKind::kNumber);
+    add(fmt::format("COALESCE(SUM(CASE WHEN {} THEN {} END), 0)", both, *chats), CellKind::kNumber);
   }
-  const std::optional<std::string>& agent = t.name[Index(Dimension::kAgent)];
-  if (agent) {
-    const std::optional<std::string>& active = t.raw[Index(Measure::kActiveAgents)];
-    const std::string counts = active ? fmt::format(" AND ({0} IS NULL OR {0} <> 0)", *active) : "";
-    items.push_back(fmt::format("COUNT(DISTINCT CASE WHEN {0} <> ''{1} THEN {0} END)", *agent, counts));
-  } else {
-    items.emplace_back("0");
-  }
-  kinds.push_back(CellKind::kInteger);
+  items.emplace_back(active);
+  if (kinds) kinds->push_back(CellKind::kInteger);
   return fmt::format("{}", fmt::join(items, ", "));
+}
+
+// COUNT(DISTINCT active agent) for a GROUP BY, or "0" without an agent column.
+std::string DistinctActiveSql(const TableSql& t) {
+  const auto active = ActiveSql(t);
+  if (!active) return "0";
+  return fmt::format("COUNT(DISTINCT CASE WHEN {} THEN {} END)", active->first, active->second);
 }
 
 // Reads a TotalsSql row from cells[at...]; returns the distinct active agents.
@@ -298,50 +312,71 @@ class Pushdown final : public PushdownSource {
       const auto weigh = Weighed(t, opt.weighted);
       Statement st(t.dialect);
       st.kinds = {CellKind::kInteger, CellKind::kText};
-      const std::string totals = TotalsSql(t, weigh, st.kinds);
+      // Sums by hash aggregation (parallel in PostgreSQL) apart from the distinct counts,
+      // which need a sort: 0 sums per trend bucket (rows without a day in a NULL bucket),
+      // 3 active agents per bucket, 1 over the whole selection; 2 and 4 the same for the
+      // previous period. The total's sums are the buckets' sums.
+      const std::string sums = TotalsSql(t, weigh, "0", &st.kinds);
+      const std::string zeros = TotalsSql(t, weigh, "", nullptr, /*zeros=*/true);
+      const auto active = ActiveSql(t);
       const Rows current{q.filter.HasDateRange(), q.filter.from, q.filter.to, std::nullopt};
-      // 0: per trend bucket (rows without a day in a NULL bucket); 1: all of it; 2: the
-      // previous period.
       std::vector<std::string> parts;
+      auto distinct_agents = [&](int part, const Rows& rows) {
+        if (!active) return;
+        std::string where = Where(t, q, rows, st);
+        where += fmt::format("{} {}", where.empty() ? " WHERE" : " AND", active->first);
+        parts.push_back(fmt::format("SELECT {}, NULL, {}COUNT(*) FROM (SELECT DISTINCT {} FROM {}{}) d",
+                                    part, zeros, active->second, t.table, where));
+      };
       if (t.day) {
         const std::string bucket = DateText(t.dialect, BucketSql(t.dialect, *t.day, opt.granularity));
-        parts.push_back(fmt::format("SELECT 0, {}, {} FROM {}{} GROUP BY 2", bucket, totals, t.table,
+        parts.push_back(fmt::format("SELECT 0, {}, {} FROM {}{} GROUP BY 2", bucket, sums, t.table,
                                     Where(t, q, current, st)));
+        if (active) {
+          parts.push_back(fmt::format("SELECT 3, {}, {}{} FROM {}{} GROUP BY 2", bucket, zeros,
+                                      DistinctActiveSql(t), t.table, Where(t, q, current, st)));
+        }
+      } else {
+        parts.push_back(fmt::format("SELECT 0, NULL, {} FROM {}{}", sums, t.table, Where(t, q, current, st)));
       }
-      parts.push_back(fmt::format("SELECT 1, NULL, {} FROM {}{}", totals, t.table, Where(t, q, current, st)));
+      distinct_agents(1, current);
       if (out.previous) {
         const Rows previous{true, out.previous->from, out.previous->to, std::nullopt};
-        parts.push_back(fmt::format("SELECT 2, NULL, {} FROM {}{}", totals, t.table, Where(t, q, previous, st)));
+        parts.push_back(fmt::format("SELECT 2, NULL, {} FROM {}{}", sums, t.table, Where(t, q, previous, st)));
+        distinct_agents(4, previous);
       }
       st.sql = fmt::format("{}", fmt::join(parts, " UNION ALL "));
-      std::vector<std::pair<Day, std::pair<KpiTotals, std::uint64_t>>> buckets;
+      std::map<Day, std::pair<KpiTotals, std::uint64_t>> buckets;
       KpiTotals total, previous;
-      std::uint64_t active = 0, previous_active = 0;
+      std::uint64_t active_total = 0, previous_active = 0;
       auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
         KpiTotals totals_read;
         const std::uint64_t distinct = ReadTotals(t, weigh, cells, 2, totals_read);
         ScaleFractions(facts, totals_read);
+        const std::optional<Day> day = cells[1].null ? std::nullopt : ParseIsoDay(cells[1].text);
         switch (cells[0].integer) {
           case 0:
-            if (auto day = ParseIsoDay(cells[1].text); day && totals_read.rows > 0) {
-              buckets.push_back({*day, {totals_read, distinct}});
-            }
+            total.Add(totals_read);
+            if (day && totals_read.rows > 0) buckets[*day].first = totals_read;
             break;
-          case 1: total = totals_read, active = distinct; break;
-          default: previous = totals_read, previous_active = distinct; break;
+          case 3:
+            if (day) buckets[*day].second = distinct;
+            break;
+          case 1: active_total = distinct; break;
+          case 2: previous = totals_read; break;
+          default: previous_active = distinct; break;
         }
       });
       if (read) return *read;
-      std::sort(buckets.begin(), buckets.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
       std::vector<KpiTotals> slots;
       std::vector<std::uint64_t> slot_active;
       for (auto& [day, totals_of] : buckets) {
+        if (totals_of.first.rows == 0) continue;
         out.days.push_back(day);
         slots.push_back(totals_of.first);
         slot_active.push_back(totals_of.second);
       }
-      FillCards(out, DashboardTotals{slots, slot_active, total, active, previous, previous_active},
+      FillCards(out, DashboardTotals{slots, slot_active, total, active_total, previous, previous_active},
                 t.Columns(), opt);
       return out;
     });
@@ -388,7 +423,7 @@ class Pushdown final : public PushdownSource {
       const auto weigh = Weighed(t, opt.weighted);
       Statement st(t.dialect);
       st.kinds = {CellKind::kText};
-      const std::string totals = TotalsSql(t, weigh, st.kinds);
+      const std::string totals = TotalsSql(t, weigh, DistinctActiveSql(t), &st.kinds);
       std::string where =
           Where(t, q, Rows{q.filter.HasDateRange(), q.filter.from, q.filter.to, std::nullopt}, st);
       where += fmt::format("{} {} <> ''", where.empty() ? " WHERE" : " AND", *by);
