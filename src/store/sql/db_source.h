@@ -24,7 +24,8 @@ std::unique_ptr<DataSource> MakeDbSource(DbUrl url, const LoadOptions& load,
                                          const CsvSourceOptions& source_options);
 
 // `--data` as given: empty = the bundled sample, a database URL = MakeDbSource, anything
-// else a CSV file. A malformed URL or an unsupported mode is an Error.
+// else a CSV file. A malformed URL or mode=pushdown (a store/sql/pushdown.h source, which
+// is not a DataSource: nothing is loaded) is an Error.
 Result<std::unique_ptr<DataSource>> MakeAnySource(const std::string& data,
                                                   const LoadOptions& load,
                                                   CsvSourceOptions source_options = {});
