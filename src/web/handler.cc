@@ -89,9 +89,9 @@ bool HasParam(const QueryParams& params, std::string_view key) {
 
 // The page's granularity when none is asked for: by the length of the range shown (the
 // filter's, its open ends filled from the data).
-Granularity PageGranularity(const Dataset& data, const Filter& filter) {
-  const std::optional<Day> from = filter.from ? filter.from : data.min_day();
-  const std::optional<Day> to = filter.to ? filter.to : data.max_day();
+Granularity PageGranularity(std::optional<Day> first, std::optional<Day> last, const Filter& filter) {
+  const std::optional<Day> from = filter.from ? filter.from : first;
+  const std::optional<Day> to = filter.to ? filter.to : last;
   if (!from || !to || *from > *to) return Granularity::kDay;
   return DefaultGranularity(static_cast<std::int64_t>(*to) - *from + 1);
 }
@@ -122,6 +122,7 @@ struct Handler::Impl {
   std::optional<AccessControl> access;
   mutable std::optional<ResponseCache> cache;  // empty when disabled; internally locked
   std::shared_ptr<Metrics> metrics;
+  std::shared_ptr<sql::PushdownSource> pushdown;  // set: answers come from the database
 
   void Observe(std::string_view path, const Response& res,
                std::chrono::steady_clock::time_point started) const {
@@ -134,6 +135,10 @@ struct Handler::Impl {
              std::string_view query, Response& res, BodyStream& stream) const;
   void ServeData(const Request& req, const auth::Principal& who, DataRoute route,
                  std::string_view path, std::string_view query, Response& res) const;
+  void AnswerFromDatabase(DataRoute route, const Query& q, const DashboardOptions& options,
+                          const BreakdownRequest& breakdown_request,
+                          std::vector<std::string> page_errors, const ViewerInfo& viewer,
+                          bool granularity_chosen, std::string_view path, Response& res) const;
   void ServeExport(const Request& req, const RequestContext& ctx, const auth::Principal& who,
                    std::string_view path, std::string_view query, Response& res,
                    BodyStream& stream) const;
@@ -149,6 +154,7 @@ Handler::Handler(std::shared_ptr<DatasetHolder> data, HandlerOptions options)
   impl_->data = std::move(data);
   impl_->settings = options.settings ? options.settings : MakeMemorySettings();
   impl_->options = options;
+  impl_->pushdown = options.pushdown;
   impl_->access.emplace(options.access);
   if (options.enable_cache) impl_->cache.emplace(options.cache_bytes);
   impl_->metrics = options.metrics ? options.metrics : std::make_shared<Metrics>();
@@ -257,6 +263,10 @@ std::variant<LiveView, Response> Handler::LiveQuery(const Request& req,
   const std::optional<auth::Principal> who = impl_->access->Identify(req, ctx);
   if (!who) {
     impl_->Unauthorized(req, target.path, res);
+  } else if (impl_->pushdown) {
+    SetError(res, target.path, http::status::not_implemented, "not_available",
+             "live updates need the table in memory (mode=snapshot); with mode=pushdown each "
+             "page load asks the database");
   } else if (!params) {
     SetError(res, target.path, http::status::bad_request, "invalid_query",
              params.error().message, params.error().param);
@@ -320,6 +330,11 @@ void Handler::Impl::Route(const Request& req, const RequestContext& ctx,
     // so for whoever watches it.
     // (Get() only copies a pointer: no dataset work.) With nothing loaded yet (a database
     // down at start) there is no last good data to speak of.
+    if (pushdown) {  // every answer is asked of the database; its errors are the answer's
+      SetBody(res, http::status::ok, kTextType, std::string("ok"));
+      res.set(http::field::cache_control, "no-store");
+      return;
+    }
     const std::optional<std::string> reload_error = data->last_error();
     const char* serving = data->Get() ? "serving the last good data" : "no data loaded yet";
     SetBody(res, http::status::ok, kTextType,
@@ -407,8 +422,8 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
   // Generation first, then the snapshot: the snapshot is then at least that new, and the
   // cache checks snapshot identity anyway. One snapshot serves the whole request.
   const std::uint64_t generation = data->generation();
-  const std::shared_ptr<const Dataset> snapshot = data->Get();
-  if (snapshot == nullptr) {
+  const std::shared_ptr<const Dataset> snapshot = pushdown ? nullptr : data->Get();
+  if (snapshot == nullptr && !pushdown) {
     SetError(res, path, http::status::service_unavailable, "no_data", NoDataMessage(*data));
     res.set(http::field::retry_after, "5");
     return;
@@ -472,8 +487,12 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
       return;
     }
   }
+  if (pushdown) {
+    return AnswerFromDatabase(route, q, *options, *breakdown_request, std::move(page_errors),
+                              viewer, HasParam(*params, kGranularityParam), path, res);
+  }
   if (page && !HasParam(*params, kGranularityParam)) {
-    options->granularity = PageGranularity(*snapshot, q.filter);
+    options->granularity = PageGranularity(snapshot->min_day(), snapshot->max_day(), q.filter);
   }
 
   const bool gzip = AcceptsGzip(req[http::field::accept_encoding]);
@@ -520,7 +539,7 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
         const Dashboard dashboard = ComputeDashboard(*snapshot, q, *options);
         const FilterChoices choices = ComputeChoices(*snapshot, q);
         const Breakdown breakdown = ComputeBreakdown(*snapshot, q, *breakdown_request, *options);
-        text = RenderOverallPage(PageInput{*snapshot, q.filter, dashboard, choices,
+        text = RenderOverallPage(PageInput{snapshot->report(), q.filter, dashboard, choices,
                                            std::move(page_errors), reload_error, &breakdown,
                                            &*breakdown_request, &viewer,
                                            HasParam(*params, kGranularityParam), today,
@@ -563,6 +582,69 @@ void Handler::Impl::ServeData(const Request& req, const auth::Principal& who, Da
   if (compressed) res.set(http::field::content_encoding, "gzip");
 }
 
+// A data route in pushdown mode: each answer is asked of the database, never cached (the
+// table may change between two requests without anything here knowing). A database that
+// cannot answer is a 503 with its reason, on the page as in the API.
+void Handler::Impl::AnswerFromDatabase(DataRoute route, const Query& q,
+                                       const DashboardOptions& options,
+                                       const BreakdownRequest& breakdown_request,
+                                       std::vector<std::string> page_errors,
+                                       const ViewerInfo& viewer, bool granularity_chosen,
+                                       std::string_view path, Response& res) const {
+  auto unavailable = [&](const Error& error) {
+    SetError(res, path, http::status::service_unavailable, "database_unavailable",
+             fmt::format("the database cannot answer ({}); try again shortly", error.message));
+    res.set(http::field::retry_after, "5");
+  };
+  std::string text;
+  switch (route) {
+    case DataRoute::kOverall: {
+      auto choices = pushdown->ComputeChoices(q);
+      if (!choices) return unavailable(choices.error());
+      DashboardOptions shaped = options;
+      if (!granularity_chosen) {
+        shaped.granularity = PageGranularity(choices->answer.min_day, choices->answer.max_day, q.filter);
+      }
+      auto warnings = sql::CheckQuery(*pushdown, q);
+      if (!warnings) return unavailable(warnings.error());
+      auto dashboard = pushdown->ComputeDashboard(q, shaped);
+      if (!dashboard) return unavailable(dashboard.error());
+      auto breakdown = pushdown->ComputeBreakdown(q, breakdown_request, shaped);
+      if (!breakdown) return unavailable(breakdown.error());
+      PageInput input{dashboard->report, q.filter, dashboard->answer, choices->answer,
+                      std::move(page_errors), std::nullopt, &breakdown->answer,
+                      &breakdown_request, &viewer, granularity_chosen, TodayUtc(),
+                      std::move(*warnings)};
+      input.live = false;
+      SetHtml(res, http::status::ok, RenderOverallPage(input));
+      res.set(http::field::cache_control, "no-cache");
+      return;
+    }
+    case DataRoute::kKpis: {
+      auto warnings = sql::CheckQuery(*pushdown, q);
+      if (!warnings) return unavailable(warnings.error());
+      auto dashboard = pushdown->ComputeDashboard(q, options);
+      if (!dashboard) return unavailable(dashboard.error());
+      text = KpisJson(dashboard->report, q.filter, dashboard->answer, *warnings);
+      break;
+    }
+    case DataRoute::kFilters: {
+      auto choices = pushdown->ComputeChoices(q);
+      if (!choices) return unavailable(choices.error());
+      text = FiltersJson(choices->answer);
+      break;
+    }
+    case DataRoute::kBreakdown: {
+      auto breakdown = pushdown->ComputeBreakdown(q, breakdown_request, options);
+      if (!breakdown) return unavailable(breakdown.error());
+      text = BreakdownJson(breakdown->answer, breakdown_request);
+      break;
+    }
+  }
+  SetBody(res, http::status::ok, kJsonType, std::move(text));
+  res.set(http::field::cache_control, "no-cache");
+}
+
 // The exports of a view (docs/api.md "Exports"): the same Query and options as
 // /api/v1/kpis for the same parameters, so every number equals the API's.
 void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
@@ -575,8 +657,8 @@ void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
     return;
   }
   const std::uint64_t generation = data->generation();
-  std::shared_ptr<const Dataset> snapshot = data->Get();
-  if (snapshot == nullptr) {
+  std::shared_ptr<const Dataset> snapshot = pushdown ? nullptr : data->Get();
+  if (snapshot == nullptr && !pushdown) {
     SetError(res, path, http::status::service_unavailable, "no_data", NoDataMessage(*data));
     res.set(http::field::retry_after, "5");
     return;
@@ -608,7 +690,28 @@ void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
     auth->Audit("export", who.name, access->ClientAddress(req, ctx),
                 fmt::format("{}?{}", path.substr(kExportPrefix.size()), query));
   }
-  Dashboard dashboard = ComputeDashboard(*snapshot, q, *options);
+  using exports::Format;
+  Dashboard dashboard;
+  if (pushdown) {
+    if (*format != Format::kKpisCsv && *format != Format::kTrendsCsv) {
+      SetError(res, path, http::status::not_implemented, "not_available",
+               "this export needs the rows, which mode=pushdown does not load: the cards "
+               "(kpis.csv) and trends (trends.csv) are available, or serve the table in "
+               "snapshot mode");
+      return;
+    }
+    auto answered = pushdown->ComputeDashboard(q, *options);
+    if (!answered) {
+      SetError(res, path, http::status::service_unavailable, "database_unavailable",
+               fmt::format("the database cannot answer ({}); try again shortly",
+                           answered.error().message));
+      res.set(http::field::retry_after, "5");
+      return;
+    }
+    dashboard = std::move(answered->answer);
+  } else {
+    dashboard = ComputeDashboard(*snapshot, q, *options);
+  }
 
   res.result(http::status::ok);
   res.set(http::field::content_type, exports::ContentType(*format));
@@ -616,7 +719,6 @@ void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
           fmt::format("attachment; filename=\"{}\"",
                       exports::FileName(*format, q.filter, dashboard)));
   res.set(http::field::cache_control, "no-store");
-  using exports::Format;
   switch (*format) {
     case Format::kKpisCsv:
     case Format::kTrendsCsv: {
@@ -626,12 +728,13 @@ void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
       AppendOptionsKey(route_key, *options);
       const std::string query_key = QueryCacheKey(q);
       const ResponseCache::Key key{generation, snapshot, route_key, query_key, false};
-      std::shared_ptr<const std::string> body = cache ? cache->Get(key) : nullptr;
+      const bool cached = cache && !pushdown;  // a database's answers are never cached
+      std::shared_ptr<const std::string> body = cached ? cache->Get(key) : nullptr;
       if (body == nullptr) {
         body = std::make_shared<const std::string>(*format == Format::kKpisCsv
                                                        ? exports::KpisCsv(dashboard)
                                                        : exports::TrendsCsv(dashboard));
-        if (cache) cache->Put(key, body);
+        if (cached) cache->Put(key, body);
       }
       res.body() = *body;
       return;

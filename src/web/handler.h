@@ -19,6 +19,7 @@
 
 #include "store/dataset_holder.h"
 #include "store/settings.h"
+#include "store/sql/pushdown.h"
 #include "web/access.h"
 #include "web/http_types.h"
 #include "web/metrics.h"
@@ -36,6 +37,9 @@ struct HandlerOptions {
   AccessOptions access = {};  // default: local mode (everyone is admin)
   // Where request counts and latencies go (GET /metrics); nullptr = a registry of its own.
   std::shared_ptr<Metrics> metrics = nullptr;
+  // mode=pushdown: every data route asks the database (the holder stays empty); exports
+  // that need the rows and live updates are then unavailable, and say so.
+  std::shared_ptr<sql::PushdownSource> pushdown = nullptr;
 };
 
 // A body too large to hold in memory (rows.csv), produced a piece at a time: each call

@@ -796,7 +796,8 @@ void AppendKpiData(std::string& out, const PageInput& in) {
   const Dashboard& dashboard = in.dashboard;
   out.append("{\"granularity\":\"");
   out.append(GranularityName(dashboard.granularity));
-  out.append("\",\"previous\":");
+  out.append(in.live ? "\",\"live\":true" : "\",\"live\":false");
+  out.append(",\"previous\":");
   if (dashboard.previous) {
     // The previous period's own trends, for the large chart's overlay: the same view with
     // the previous dates (the API's granularity and weighting as on the page).
@@ -874,9 +875,9 @@ void AppendBanners(std::string& out, const PageInput& in) {
   if (!in.reload_error) return;
   out.append("<div class=\"banner banner-warn\" role=\"status\"><strong>Data may be out of "
              "date.</strong> Showing data loaded at <time datetime=\"");
-  AppendHtmlEscaped(out, in.data.report().loaded_at);
+  AppendHtmlEscaped(out, in.report.loaded_at);
   out.append("\">");
-  AppendReadableTime(out, in.data.report().loaded_at);
+  AppendReadableTime(out, in.report.loaded_at);
   out.append("</time>; reload failed: <span class=\"banner-detail\">");
   AppendHtmlEscaped(out, *in.reload_error);
   out.append("</span></div>");
@@ -898,7 +899,7 @@ void AppendErrors(std::string& out, const std::vector<std::string>& errors) {
 // True when a card has no value because of the data: the notes then open by themselves.
 bool AnyNoValueReason(const PageInput& in) {
   for (const KpiResult& result : in.dashboard.kpis) {
-    if (NoValueReason(result, in.dashboard, in.data.report())) return true;
+    if (NoValueReason(result, in.dashboard, in.report)) return true;
   }
   return false;
 }
@@ -984,8 +985,8 @@ std::string RenderOverallPage(const PageInput& in) {
       case kSlotTitle:
         o.append("Overview · Keeta");
         break;
-      case kSlotLoadedAt: AppendHtmlEscaped(o, in.data.report().loaded_at); break;
-      case kSlotLoadedAtText: AppendReadableTime(o, in.data.report().loaded_at); break;
+      case kSlotLoadedAt: AppendHtmlEscaped(o, in.report.loaded_at); break;
+      case kSlotLoadedAtText: AppendReadableTime(o, in.report.loaded_at); break;
       case kSlotDataPeriod:
         // What period the data covers, beside when it was loaded.
         if (in.choices.min_day && in.choices.max_day) {
@@ -1006,9 +1007,9 @@ std::string RenderOverallPage(const PageInput& in) {
       case kSlotMaxDay: AppendOptionalDay(o, in.choices.max_day); break;
       case kSlotErrors: AppendErrors(o, in.errors); break;
       case kSlotSummary: AppendSummary(o, in); break;
-      case kSlotCards: AppendCards(o, in.dashboard, in.data.report()); break;
-      case kSlotWarnings: AppendWarnings(o, in.data.report(), AnyNoValueReason(in)); break;
-      case kSlotFooter: AppendFooter(o, in.data.report(), ApiUrl(ViewUrl(ViewOf(in), {}))); break;
+      case kSlotCards: AppendCards(o, in.dashboard, in.report); break;
+      case kSlotWarnings: AppendWarnings(o, in.report, AnyNoValueReason(in)); break;
+      case kSlotFooter: AppendFooter(o, in.report, ApiUrl(ViewUrl(ViewOf(in), {}))); break;
       case kSlotKpiData: AppendKpiData(o, in); break;
       case kSlotFormState: AppendViewState(o, ViewOf(in), false); break;
       case kSlotPresets: AppendPresets(o, in); break;

@@ -24,7 +24,7 @@ struct ViewerInfo {
 };
 
 struct PageInput {
-  const Dataset& data;
+  const LoadReport& report;        // of the data shown
   const Filter& filter;             // the filter applied (invalid parts already dropped)
   const Dashboard& dashboard;
   const FilterChoices& choices;
@@ -37,6 +37,9 @@ struct PageInput {
   Day today = 0;                    // presets count back from here (or the data's last day)
   // What in the filter cannot match (unknown names, a reversed range), with links to fixes.
   std::vector<QueryWarning> query_warnings = {};
+  // Whether the page subscribes to live updates (not in pushdown mode: nothing is loaded
+  // whose changes could be pushed).
+  bool live = true;
 };
 
 std::string RenderOverallPage(const PageInput& input);

@@ -53,6 +53,7 @@
 #include "store/dataset_holder.h"
 #include "store/sql/db_source.h"
 #include "store/sql/db_url.h"
+#include "store/sql/pushdown.h"
 #include "store/file_watcher.h"
 #include "auth/authenticator.h"
 #include "state/sqlite_state_store.h"
@@ -1213,28 +1214,37 @@ int Serve(const ServerOptions& options) {
     std::fprintf(stderr, "keeta: %s\n", access.error().message.c_str());
     return 1;
   }
-  CsvSourceOptions source_options;
-  source_options.label = options.data_label;
-  auto made = sql::MakeAnySource(options.data_path, options.load, source_options);
-  if (!made) {
-    std::fprintf(stderr, "keeta: %s\n", made.error().message.c_str());
-    return 1;
-  }
-  const std::unique_ptr<DataSource> source = std::move(*made);
   const bool database = sql::IsDbUrl(options.data_path);
+  // mode=pushdown loads nothing: the handler asks the database per request, and there is
+  // no source to reload (the holder stays empty).
+  std::shared_ptr<sql::PushdownSource> pushdown;
+  std::unique_ptr<DataSource> source;
+  if (auto url = database ? sql::ParseDbUrl(options.data_path) : Result<sql::DbUrl>(Error{"", ""});
+      url && url->mode == sql::DbUrl::Mode::kPushdown) {
+    pushdown = sql::MakePushdownSource(std::move(*url), options.load, options.data_label);
+  } else {
+    CsvSourceOptions source_options;
+    source_options.label = options.data_label;
+    auto made = sql::MakeAnySource(options.data_path, options.load, source_options);
+    if (!made) {
+      std::fprintf(stderr, "keeta: %s\n", made.error().message.c_str());
+      return 1;
+    }
+    source = std::move(*made);
+  }
+  const std::string described = pushdown ? pushdown->Describe() : source->Describe();
   const auto metrics = std::make_shared<Metrics>();
   Metrics::Value& load_seconds =
       metrics->Gauge("keeta_load_seconds", "Seconds the last successful (re)load took.");
   Metrics::Value& reload_failures = metrics->Counter(
       "keeta_reload_failures_total", "Reloads that failed (the last good data kept serving).");
   const auto load_started = std::chrono::steady_clock::now();
-  auto initial = source->Load();
+  auto initial = pushdown ? Result<std::shared_ptr<const Dataset>>(nullptr) : source->Load();
   load_seconds.Set(std::chrono::duration<double>(std::chrono::steady_clock::now() - load_started).count());
   // A database that cannot be read yet is retried in the background, unless reloading is
   // off (--reload-interval-ms 0): then, as for a file, there is nothing to serve.
   if (!initial && (!database || options.reload_interval.count() == 0)) {
-    std::fprintf(stderr, "keeta: cannot load %s: %s\n",
-                 SanitizedForLog(source->Describe()).c_str(),
+    std::fprintf(stderr, "keeta: cannot load %s: %s\n", SanitizedForLog(described).c_str(),
                  SanitizedForLog(initial.error().message).c_str());
     return 1;
   }
@@ -1257,7 +1267,8 @@ int Serve(const ServerOptions& options) {
   serving.restrict_hosts = access->mode == AccessOptions::Mode::kLocal;
   const auto handler = std::make_shared<const Handler>(
       holder, HandlerOptions{.enable_cache = options.cache, .settings = settings,
-                             .access = std::move(*access), .metrics = metrics});
+                             .access = std::move(*access), .metrics = metrics,
+                             .pushdown = pushdown});
 
   // Signals first, so a SIGINT/SIGTERM arriving during start-up is not lost.
   net::io_context signal_ioc;
@@ -1286,20 +1297,24 @@ int Serve(const ServerOptions& options) {
   spdlog::logger& log = *ServerLogger();
   if (options.data_path.empty()) log.info("no --data: serving the bundled sample data");
   if (!initial) {
-    log.warn("cannot read {} yet (retrying with backoff): {}", SanitizedForLog(source->Describe()),
+    log.warn("cannot read {} yet (retrying with backoff): {}", SanitizedForLog(described),
              SanitizedForLog(initial.error().message));
   }
-  log.info("serving {} ({} rows, at most {} connections); {}",
-           SanitizedForLog(source->Describe()), initial ? holder->Get()->rows() : 0,
+  log.info("serving {} ({}, at most {} connections); {}", SanitizedForLog(described),
+           pushdown ? std::string("mode=pushdown: each answer asked of the database")
+                    : fmt::format("{} rows", initial ? holder->Get()->rows() : 0),
            (*server)->connection_cap(),
            authenticator ? "sign-in required (accounts in " + options.state_path + ")"
            : options.no_auth ? std::string("sign-in off (--no-auth)")
                              : std::string("local mode: no accounts, loopback only"));
   // Watching before the announcement: a change made as soon as the URL is printed (what
   // scripts and tests do) must not fall before the watch exists.
-  Housekeeper housekeeper(*source, *holder, options.reload_interval,
-                          database ? std::string() : options.data_path, log);
-  housekeeper.ReportTo(&load_seconds, &reload_failures);
+  std::optional<Housekeeper> housekeeper;
+  if (source) {
+    housekeeper.emplace(*source, *holder, options.reload_interval,
+                        database ? std::string() : options.data_path, log);
+    housekeeper->ReportTo(&load_seconds, &reload_failures);
+  }
   // The one line scripts wait for: printed directly, complete and flushed.
   std::printf("Keeta dashboard: %s://%s/overall\n", options.tls_cert.empty() ? "http" : "https",
               HostPort(options.host, (*server)->port()).c_str());

@@ -475,6 +475,43 @@ TEST_P(DbSourceTest, NoPasswordInTheServersOutputPagesOrApi) {
 
 // A private PostgreSQL instance that this test stops and starts, holding a table `chats`
 // imported from kFewColumnsCsv (3 rows).
+TEST_P(DbSourceTest, PushdownServesThePageAndTheApiWithTheSnapshotsAnswers) {
+  const fs::path csv = Csv("served", "");
+  ASSERT_EQ(Keeta({"generate", "--rows", "3000", "--seed", "3", "--out", csv.string()}).code, 0);
+  const std::string table = NewTable("served");
+  Import(csv, table);
+  Serving pushdown(server_->Table(table, "&mode=pushdown"));
+  Serving snapshot(server_->Table(table));
+  ASSERT_NE(pushdown.port(), 0) << pushdown.startup_output();
+  ASSERT_NE(snapshot.port(), 0) << snapshot.startup_output();
+  for (const std::string target :
+       {"/api/v1/kpis", "/api/v1/kpis?agent=Ahmed&from_date=2025-02-01&granularity=week",
+        "/api/v1/kpis?team_leader=Sara&to_date=2025-03-31&weight_by=total_chats",
+        "/api/v1/filters?supervisor=a_b", "/api/v1/filters?team_leader=Sara&from_date=2025-06-01",
+        "/api/v1/breakdown?by=team_leader&sort=csat&order=asc",
+        "/api/v1/breakdown?by=agent&q=a&offset=2&limit=5&from_date=2025-03-01"}) {
+    const auto got = pushdown.Get(target), want = snapshot.Get(target);
+    ASSERT_EQ(got.result_int(), 200) << target << ": " << got.body();
+    ASSERT_EQ(want.result_int(), 200) << target << ": " << want.body();
+    Json a = Json::parse(got.body()), b = Json::parse(want.body());
+    a.erase("data");
+    b.erase("data");
+    ExpectSameUpToRounding(a, b, target);
+  }
+  const auto page = pushdown.Get("/overall?agent=Ahmed");
+  ASSERT_EQ(page.result_int(), 200) << page.body();
+  EXPECT_THAT(page.body(), HasSubstr("Ahmed"));
+  EXPECT_THAT(page.body(), HasSubstr("\"live\":false"));  // nothing loaded whose changes to push
+  EXPECT_THAT(snapshot.Get("/overall").body(), HasSubstr("\"live\":true"));
+  EXPECT_EQ(pushdown.Get("/export/kpis.csv?agent=Ahmed").body(),
+            snapshot.Get("/export/kpis.csv?agent=Ahmed").body());
+  const auto rows = pushdown.Get("/export/rows.csv");
+  EXPECT_EQ(rows.result_int(), 501);
+  EXPECT_THAT(rows.body(), HasSubstr("mode=pushdown"));
+  EXPECT_EQ(pushdown.Get("/healthz").body(), "ok");
+  EXPECT_THAT(pushdown.Stop(), HasSubstr("mode=pushdown: each answer asked of the database"));
+}
+
 class PrivatePostgres {
  public:
   PrivatePostgres() : dir_(fs::temp_directory_path() / ("keeta-pg-" + std::to_string(::getpid()))) {
@@ -518,6 +555,28 @@ TEST(DbFaults, ADatabaseRestartedUnderARunningServerKeepsTheLastGoodDataThenReco
     const Json now = serving.Api();
     return now["rows"] == 4 && now["data"]["stale"] == false;
   }));
+  EXPECT_THAT(serving.Stop(), Not(HasSubstr(server.password)));
+}
+
+TEST(DbFaults, PushdownIsA503WhileTheDatabaseIsDownAndRecoversByItself) {
+  PrivatePostgres pg;
+  ASSERT_TRUE(pg.started());
+  const Server server = pg.server();
+  Serving serving(server.Table("chats", "&mode=pushdown"));
+  ASSERT_NE(serving.port(), 0) << serving.startup_output();
+  EXPECT_EQ(serving.Api()["rows"], 3);
+
+  ASSERT_TRUE(pg.Stop());
+  const auto down = serving.Get("/api/v1/kpis");
+  EXPECT_EQ(down.result_int(), 503);
+  EXPECT_EQ(Json::parse(down.body())["error"]["code"], "database_unavailable");
+  const auto page = serving.Get("/overall");
+  EXPECT_EQ(page.result_int(), 503);
+  EXPECT_THAT(page.body(), HasSubstr("the database cannot answer"));
+
+  ASSERT_TRUE(pg.Start());
+  server.Exec("INSERT INTO chats (day, agent, total_chats) VALUES ('2025-02-05', 'Ahmed', 1)");
+  EXPECT_TRUE(Eventually([&] { return serving.Api()["rows"] == 4; }));  // asked anew: no reload
   EXPECT_THAT(serving.Stop(), Not(HasSubstr(server.password)));
 }
 

@@ -54,7 +54,7 @@ Rendered Render(Filter filter, std::vector<std::string> errors = {},
   r.dashboard = ComputeDashboard(*r.data, query);
   r.choices = ComputeChoices(*r.data, query);
   r.html = RenderOverallPage(
-      PageInput{*r.data, r.filter, r.dashboard, r.choices, std::move(errors), reload_error});
+      PageInput{r.data->report(), r.filter, r.dashboard, r.choices, std::move(errors), reload_error});
   return r;
 }
 
@@ -290,9 +290,9 @@ TEST(OverallPage, TheSummaryCountsTrendPointsInTheirOwnUnit) {
   const Dashboard by_week = ComputeDashboard(*data, query, {.granularity = Granularity::kWeek});
   ASSERT_EQ(by_day.days.size(), 2u);   // 2025-01-01 and 2025-01-02
   ASSERT_EQ(by_week.days.size(), 1u);  // both in the week of Monday 2024-12-30
-  EXPECT_THAT(RenderOverallPage(PageInput{*data, filter, by_day, choices, {}, std::nullopt}),
+  EXPECT_THAT(RenderOverallPage(PageInput{data->report(), filter, by_day, choices, {}, std::nullopt}),
               HasSubstr("rows · 2 days</p>"));
-  EXPECT_THAT(RenderOverallPage(PageInput{*data, filter, by_week, choices, {}, std::nullopt}),
+  EXPECT_THAT(RenderOverallPage(PageInput{data->report(), filter, by_week, choices, {}, std::nullopt}),
               HasSubstr("rows · 1 week</p>"));
 }
 
@@ -348,7 +348,7 @@ TEST(OverallPage, TrendJsonRoundsLikeTheCards) {
   const Dashboard dashboard = ComputeDashboard(*data, Query{filter, {}});
   const FilterChoices choices = ComputeChoices(*data, Query{filter, {}});
   const std::string html =
-      RenderOverallPage(PageInput{*data, filter, dashboard, choices, {}, std::nullopt});
+      RenderOverallPage(PageInput{data->report(), filter, dashboard, choices, {}, std::nullopt});
 
   for (std::string_view id : {"avg_response_time", "total_chats"}) {
     const KpiResult& kpi = Kpi(dashboard, id);
@@ -413,7 +413,7 @@ std::string RenderWithChecks(std::string_view csv, const Filter& filter) {
   const Query query{filter, {}};
   const Dashboard dashboard = ComputeDashboard(*data, query);
   const FilterChoices choices = ComputeChoices(*data, query);
-  PageInput in{*data, filter, dashboard, choices, {}, std::nullopt};
+  PageInput in{data->report(), filter, dashboard, choices, {}, std::nullopt};
   in.query_warnings = CheckQuery(*data, query);
   return RenderOverallPage(in);
 }

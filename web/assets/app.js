@@ -504,6 +504,7 @@
   function initLive() {
     const form = document.getElementById('filters');
     if (!form || !('WebSocket' in window) || !document.getElementById('kpi-data')) return;
+    if ((readKpiData() || {}).live === false) return;  // pushdown: nothing to push
     // The filter the page was rendered for (the form as served; any later, unapplied edits
     // in the pickers do not count).
     const params = new URLSearchParams(new FormData(form));

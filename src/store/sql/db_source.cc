@@ -251,8 +251,8 @@ Result<std::unique_ptr<DataSource>> MakeAnySource(const std::string& data, const
   auto url = ParseDbUrl(data);
   if (!url) return url.error();
   if (url->mode == DbUrl::Mode::kPushdown) {
-    return Error{"mode=pushdown is answered by `keeta kpis` so far; `serve` and `export` read "
-                 "the table into memory: leave mode=pushdown out (mode=snapshot)", "data"};
+    return Error{"mode=pushdown loads no rows, and this command writes from loaded rows: "
+                 "leave mode=pushdown out (mode=snapshot)", "data"};
   }
   return MakeDbSource(std::move(*url), load, source_options);
 }
