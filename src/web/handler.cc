@@ -615,7 +615,7 @@ void Handler::Impl::AnswerFromDatabase(DataRoute route, const Query& q,
                       std::move(page_errors), std::nullopt, &breakdown->answer,
                       &breakdown_request, &viewer, granularity_chosen, TodayUtc(),
                       std::move(*warnings)};
-      input.live = false;
+      input.in_memory = false;
       SetHtml(res, http::status::ok, RenderOverallPage(input));
       res.set(http::field::cache_control, "no-cache");
       return;

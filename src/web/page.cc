@@ -417,22 +417,24 @@ void AppendHiddenFilter(std::string& out, const Filter& filter) {
 
 // The exports of the current view (docs/api.md "Exports") as plain links: a <details>
 // menu opens without JavaScript, and each link carries the view's filters.
-void AppendExportMenu(std::string& out, const PageView& view) {
+void AppendExportMenu(std::string& out, const PageView& view, bool in_memory) {
   struct Item {
     std::string_view route, text, hint;
+    bool needs_rows;
   };
   static constexpr Item kItems[] = {
-      {"kpis.csv", "KPIs", "CSV"},
-      {"trends.csv", "Daily trends", "CSV"},
-      {"rows.csv", "Rows", "CSV"},
-      {"report.xlsx", "Excel workbook", "XLSX"},
-      {"report.pdf", "PDF report", "PDF"},
+      {"kpis.csv", "KPIs", "CSV", false},
+      {"trends.csv", "Daily trends", "CSV", false},
+      {"rows.csv", "Rows", "CSV", true},
+      {"report.xlsx", "Excel workbook", "XLSX", true},
+      {"report.pdf", "PDF report", "PDF", true},
   };
   const std::string url = ViewUrl(view, ViewChange{});  // the whole view, as its URL says
   const std::string query = url.substr(std::min(url.find('?'), url.size()));
   out.append("<details class=\"export-menu\"><summary class=\"btn export-button\">Export"
              "</summary><ul class=\"export-panel\" aria-label=\"Export this view\">");
   for (const Item& item : kItems) {
+    if (item.needs_rows && !in_memory) continue;
     out.append("<li><a class=\"export-link\" download href=\"/export/");
     out.append(item.route);
     AppendHtmlEscaped(out, query);
@@ -796,7 +798,7 @@ void AppendKpiData(std::string& out, const PageInput& in) {
   const Dashboard& dashboard = in.dashboard;
   out.append("{\"granularity\":\"");
   out.append(GranularityName(dashboard.granularity));
-  out.append(in.live ? "\",\"live\":true" : "\",\"live\":false");
+  out.append(in.in_memory ? "\",\"live\":true" : "\",\"live\":false");
   out.append(",\"previous\":");
   if (dashboard.previous) {
     // The previous period's own trends, for the large chart's overlay: the same view with
@@ -1018,7 +1020,7 @@ std::string RenderOverallPage(const PageInput& in) {
         if (in.breakdown != nullptr) AppendBreakdownTable(o, *in.breakdown, ViewOf(in));
         break;
       case kSlotAccount: AppendAccount(o, in.viewer); break;
-      case kSlotExportMenu: AppendExportMenu(o, ViewOf(in)); break;
+      case kSlotExportMenu: AppendExportMenu(o, ViewOf(in), in.in_memory); break;
       default: break;
     }
   });

@@ -37,9 +37,9 @@ struct PageInput {
   Day today = 0;                    // presets count back from here (or the data's last day)
   // What in the filter cannot match (unknown names, a reversed range), with links to fixes.
   std::vector<QueryWarning> query_warnings = {};
-  // Whether the page subscribes to live updates (not in pushdown mode: nothing is loaded
-  // whose changes could be pushed).
-  bool live = true;
+  // Whether the rows are in memory (snapshot mode): only then does the page subscribe to
+  // live updates and offer the exports made from rows (not in pushdown mode).
+  bool in_memory = true;
 };
 
 std::string RenderOverallPage(const PageInput& input);

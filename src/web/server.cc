@@ -1219,8 +1219,8 @@ int Serve(const ServerOptions& options) {
   // no source to reload (the holder stays empty).
   std::shared_ptr<sql::PushdownSource> pushdown;
   std::unique_ptr<DataSource> source;
-  if (auto url = database ? sql::ParseDbUrl(options.data_path) : Result<sql::DbUrl>(Error{"", ""});
-      url && url->mode == sql::DbUrl::Mode::kPushdown) {
+  auto url = sql::ParseDbUrl(options.data_path);  // an error for a file path
+  if (database && url && url->mode == sql::DbUrl::Mode::kPushdown) {
     pushdown = sql::MakePushdownSource(std::move(*url), options.load, options.data_label);
   } else {
     CsvSourceOptions source_options;

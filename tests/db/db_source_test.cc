@@ -503,6 +503,10 @@ TEST_P(DbSourceTest, PushdownServesThePageAndTheApiWithTheSnapshotsAnswers) {
   EXPECT_THAT(page.body(), HasSubstr("Ahmed"));
   EXPECT_THAT(page.body(), HasSubstr("\"live\":false"));  // nothing loaded whose changes to push
   EXPECT_THAT(snapshot.Get("/overall").body(), HasSubstr("\"live\":true"));
+  // Only the exports it can make are offered.
+  EXPECT_THAT(page.body(), HasSubstr("/export/kpis.csv"));
+  EXPECT_THAT(page.body(), Not(HasSubstr("/export/rows.csv")));
+  EXPECT_THAT(snapshot.Get("/overall").body(), HasSubstr("/export/rows.csv"));
   EXPECT_EQ(pushdown.Get("/export/kpis.csv?agent=Ahmed").body(),
             snapshot.Get("/export/kpis.csv?agent=Ahmed").body());
   const auto rows = pushdown.Get("/export/rows.csv");
