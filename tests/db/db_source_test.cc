@@ -141,6 +141,11 @@ const char* const kTrickyCsv =
     ",O'Brien,Tala,a_b,3,35,0.6,1,0,1,1,3,0,7\n"
     "2025-01-04,Ahmed,Tala,سارة,\"1,234\",33.2,junk,1,1,9,3,5,0.15,11\n";
 
+// kTrickyCsv's header line.
+const char* const kTrickyHeader =
+    "day,agent,team_leader,supervisor,total_chats,avg_response_time,csat,active_agents,escalations,"
+    "resolved,pending,avg_chat_duration,sales_conversion,avg_queue_time";
+
 const char* const kFewColumnsCsv =
     "day,agent,total_chats\n2025-02-01,Ahmed,5\n2025-02-02,Badr,7\n2025-02-02,Ahmed,\n";
 
@@ -214,9 +219,7 @@ TEST_P(DbSourceTest, TypedTablesGiveTheCsvPathsJsonForEveryCase) {
 TEST_P(DbSourceTest, TextTablesFollowTheCellRules) {
   const fs::path csv = Csv("tricky-text", kTrickyCsv);
   const std::string table = NewTable("text");
-  LoadAsText(csv, table,
-             "day,agent,team_leader,supervisor,total_chats,avg_response_time,csat,active_agents,"
-             "escalations,resolved,pending,avg_chat_duration,sales_conversion,avg_queue_time");
+  LoadAsText(csv, table, kTrickyHeader);
   const Json from_db = Kpis(server_->Table(table));
   EXPECT_EQ(from_db, Kpis(csv.string()));
   EXPECT_EQ(from_db["rows"], 6);
@@ -336,9 +339,7 @@ TEST_P(DbSourceTest, PushdownChoicesAndBreakdownsEqualTheEnginesInEveryScope) {
 TEST_P(DbSourceTest, PushdownOfTextColumnsSaysToReadTheTableIntoMemory) {
   const fs::path csv = Csv("text-pushdown", kTrickyCsv);
   const std::string table = NewTable("textpd");
-  LoadAsText(csv, table,
-             "day,agent,team_leader,supervisor,total_chats,avg_response_time,csat,active_agents,"
-             "escalations,resolved,pending,avg_chat_duration,sales_conversion,avg_queue_time");
+  LoadAsText(csv, table, kTrickyHeader);
   const Ran ran = Keeta({"kpis", "--data", server_->Table(table, "&mode=pushdown")});
   EXPECT_NE(ran.code, 0);
   EXPECT_THAT(ran.output, HasSubstr("mode=pushdown needs"));

@@ -95,8 +95,7 @@ std::string BucketSql(Dialect dialect, const std::string& day, Granularity g) {
   return day;
 }
 
-Result<TableSql> ResolveColumns(const DbUrl& url, DbClient& client, const LoadOptions& load,
-                                const std::string& label) {
+Result<TableSql> ResolveColumns(const DbUrl& url, DbClient& client, const LoadOptions& load) {
   auto columns = client.DescribeColumns();
   if (!columns) return columns.error();
   std::vector<std::string_view> header;
@@ -112,10 +111,10 @@ Result<TableSql> ResolveColumns(const DbUrl& url, DbClient& client, const LoadOp
     switch (t.kind) {
       case TableBuilder::Kind::kDay:
         if (column.type != ColumnType::kDate) {
-          return Error{fmt::format("{}: mode=pushdown needs a date or timestamp day column; "
+          return Error{fmt::format("mode=pushdown needs a date or timestamp day column; "
                                    "'{}' holds text: leave mode=pushdown out (snapshot mode "
                                    "reads text days), or store the day as a date",
-                                   label, column.name), "data"};
+                                   column.name), "data"};
         }
         sql.day = fmt::format("CAST({} AS {})", quoted, url.kind == Dialect::kPostgres ? "date" : "DATE");
         break;
@@ -124,10 +123,10 @@ Result<TableSql> ResolveColumns(const DbUrl& url, DbClient& client, const LoadOp
         break;
       case TableBuilder::Kind::kMeasure: {
         if (column.type != ColumnType::kNumber) {
-          return Error{fmt::format("{}: mode=pushdown needs numeric measure columns; '{}' holds "
+          return Error{fmt::format("mode=pushdown needs numeric measure columns; '{}' holds "
                                    "text: leave mode=pushdown out (snapshot mode reads text "
                                    "cells by the CSV rules), or store it as a number",
-                                   label, column.name), "data"};
+                                   column.name), "data"};
         }
         sql.raw[t.index] = NumberSql(url.kind, quoted);
         const bool rating = t.index == Index(Measure::kCsat) && load.csat_scale == 5;
@@ -138,8 +137,8 @@ Result<TableSql> ResolveColumns(const DbUrl& url, DbClient& client, const LoadOp
   }
   sql.report = builder.report();
   if (sql.report.missing_columns.size() == 1 + kDimensionCount + kMeasureCount) {
-    return Error{fmt::format("{} has none of the known columns (day, agent, team_leader, "
-                             "supervisor, total_chats, ...): is it the right table?", label), "data"};
+    return Error{"the table has none of the known columns (day, agent, team_leader, "
+                 "supervisor, total_chats, ...): is it the right table?", "data"};
   }
   return sql;
 }
@@ -491,13 +490,14 @@ class Pushdown final : public PushdownSource {
     auto borrowed = Borrow();
     if (!borrowed) return borrowed.error();
     Lease db(*this, std::move(*borrowed));
+    // Every failure opens the connection anew next time (the server may have restarted).
     auto fail = [&](const Error& e) {
-      (*db).Disconnect();  // opened anew next time: the server may have restarted
+      (*db).Disconnect();
       return Error{WithoutPassword(fmt::format("{}: {}", label_, e.message), url_), "data"};
     };
     if (std::optional<Error> error = (*db).BeginRead()) return fail(*error);
     auto answered = [&]() -> Result<Answered<T>> {
-      auto t = ResolveColumns(url_, *db, load_, label_);
+      auto t = ResolveColumns(url_, *db, load_);
       if (!t) return t.error();
       auto facts = Facts(*db, *t);
       if (!facts) return facts.error();
@@ -507,10 +507,7 @@ class Pushdown final : public PushdownSource {
       return out;
     }();
     (*db).EndRead();
-    if (!answered) {
-      if (answered.error().message.starts_with(label_)) return answered.error();  // about the table
-      return fail(answered.error());
-    }
+    if (!answered) return fail(answered.error());
     return answered;
   }
 
