@@ -54,6 +54,7 @@
 #include "store/sql/db_source.h"
 #include "store/sql/db_url.h"
 #include "store/sql/pushdown.h"
+#include "store/sql/rollup.h"
 #include "store/file_watcher.h"
 #include "auth/authenticator.h"
 #include "state/sqlite_state_store.h"
@@ -1220,7 +1221,9 @@ int Serve(const ServerOptions& options) {
   std::shared_ptr<sql::PushdownSource> pushdown;
   std::unique_ptr<DataSource> source;
   auto url = sql::ParseDbUrl(options.data_path);  // an error for a file path
+  std::optional<sql::DbUrl> pushdown_url;
   if (database && url && url->mode == sql::DbUrl::Mode::kPushdown) {
+    pushdown_url = *url;
     pushdown = sql::MakePushdownSource(std::move(*url), options.load, options.data_label);
   } else {
     CsvSourceOptions source_options;
@@ -1310,6 +1313,16 @@ int Serve(const ServerOptions& options) {
   // Watching before the announcement: a change made as soon as the URL is printed (what
   // scripts and tests do) must not fall before the watch exists.
   std::optional<Housekeeper> housekeeper;
+  std::optional<sql::RollupKeeper> rollup_keeper;
+  if (pushdown_url && options.reload_interval.count() > 0) {
+    rollup_keeper.emplace(*pushdown_url, options.load, options.reload_interval, [&log](bool failed, const std::string& line) {
+      if (failed) {
+        log.warn("{}", SanitizedForLog(line));
+      } else {
+        log.info("{}", SanitizedForLog(line));
+      }
+    });
+  }
   if (source) {
     housekeeper.emplace(*source, *holder, options.reload_interval,
                         database ? std::string() : options.data_path, log);

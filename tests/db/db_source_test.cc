@@ -167,7 +167,17 @@ class DbSourceTest : public ::testing::TestWithParam<std::string> {
   }
   std::string NewTable(std::string_view stem) {
     tables_.push_back(UniqueTable(stem));
-    return tables_.back();
+    const std::string table = tables_.back();
+    for (const char* rollup : {"_keeta_rollup", "_keeta_activity", "_keeta_meta"}) tables_.push_back(table + rollup);
+    return table;
+  }
+  // `keeta db setup --rollup` on the table.
+  void BuildRollup(const std::string& table, std::vector<std::string> flags = {}) {
+    std::vector<std::string> args = {"db", "setup", "--rollup", "--data", server_->Table(table)};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const Ran ran = Keeta(args);
+    ASSERT_EQ(ran.code, 0) << ran.output;
+    ASSERT_THAT(ran.output, ::testing::HasSubstr("rollup of"));
   }
   void Import(const fs::path& csv, const std::string& table) {
     const Ran ran = Keeta({"import", "--data", csv.string(), "--to", server_->Table(table), "--replace"});
@@ -249,20 +259,24 @@ void ExpectSameUpToRounding(const Json& a, const Json& b, const std::string& whe
   }
 }
 
+// Views every pushdown test asks: date ranges, buckets, weighting, and names that would
+// break SQL built from strings.
+const std::vector<std::vector<std::string>> kPushdownViews = {
+    {},
+    {"--from-date", "2025-01-02", "--to-date", "2025-03-01"},
+    {"--from-date", "2025-02-10", "--granularity", "month", "--weight-by", "total_chats"},
+    {"--to-date", "2025-01-03", "--granularity", "week"},
+    {"--from-date", "2025-03-01", "--to-date", "2025-01-01"},
+    {"--agent", "O'Brien", "--agent", "'; DROP TABLE chats; --", "--agent", "Ahmed"},
+    {"--team-leader", "50% \"Best\"", "--supervisor", "a_b", "--weight-by", "total_chats"},
+    {"--agent", "أحمد", "--agent", "😀 Zed", "--agent", "Ahmad", "--granularity", "week"},
+    {"--team-leader", "Sara", "--from-date", "2025-01-01", "--to-date", "2025-01-31"}};
+
 TEST_P(DbSourceTest, PushdownGivesTheCsvPathsJsonForEveryCaseAndFilter) {
   const fs::path generated = Csv("generated", "");
   ASSERT_EQ(Keeta({"generate", "--rows", "3000", "--seed", "5", "--out", generated.string()}).code, 0);
   const std::vector<fs::path> cases = {generated, Csv("tricky", kTrickyCsv), Csv("few", kFewColumnsCsv)};
-  const std::vector<std::vector<std::string>> views = {
-      {},
-      {"--from-date", "2025-01-02", "--to-date", "2025-03-01"},
-      {"--from-date", "2025-02-10", "--granularity", "month", "--weight-by", "total_chats"},
-      {"--to-date", "2025-01-03", "--granularity", "week"},
-      {"--from-date", "2025-03-01", "--to-date", "2025-01-01"},
-      {"--agent", "O'Brien", "--agent", "'; DROP TABLE chats; --", "--agent", "Ahmed"},
-      {"--team-leader", "50% \"Best\"", "--supervisor", "a_b", "--weight-by", "total_chats"},
-      {"--agent", "أحمد", "--agent", "😀 Zed", "--agent", "Ahmad", "--granularity", "week"},
-      {"--team-leader", "Sara", "--from-date", "2025-01-01", "--to-date", "2025-01-31"}};
+  const std::vector<std::vector<std::string>>& views = kPushdownViews;
   for (const fs::path& csv : cases) {
     const std::string table = NewTable("pushdown");
     Import(csv, table);
@@ -286,54 +300,148 @@ TEST_P(DbSourceTest, PushdownChoicesAndBreakdownsEqualTheEnginesInEveryScope) {
   auto url = sql::ParseDbUrl(server_->Table(table, "&mode=pushdown"));
   ASSERT_TRUE(url);
   const auto pushdown = sql::MakePushdownSource(*url, {});
-
-  const std::string supervisor = data->Names(Dimension::kSupervisor).back();
-  const std::vector<AccessScope> scopes = {
-      AccessScope{}, AccessScope{AccessScope::Role::kSupervisor, supervisor},
-      AccessScope{AccessScope::Role::kTeamLeader, "Sara"}, AccessScope{AccessScope::Role::kAgent, "Ahmed"},
-      AccessScope{AccessScope::Role::kAgent, "nobody at all"}};
-  std::vector<Filter> filters(3);
-  filters[1].from = ParseIsoDay("2025-03-01");
-  filters[1].to = ParseIsoDay("2025-04-15");
-  filters[2].names[Index(Dimension::kTeamLeader)] = {"Sara", data->Names(Dimension::kTeamLeader).back()};
-  filters[2].to = ParseIsoDay("2025-06-30");
-  DashboardOptions weighted;
-  weighted.weighted.fill(true);
-  for (const AccessScope& scope : scopes) {
-    for (const Filter& filter : filters) {
-      const Query q{filter, scope};
-      const std::string where = scope.name + " / " + web::QueryCacheKey(q);
-      auto choices = pushdown->ComputeChoices(q);
-      ASSERT_TRUE(choices) << choices.error().message;
-      const FilterChoices expected = ComputeChoices(*data, q);
-      EXPECT_EQ(choices->answer.names, expected.names) << where;
-      EXPECT_EQ(choices->answer.min_day, expected.min_day);
-      EXPECT_EQ(choices->answer.max_day, expected.max_day);
-      for (const Dimension by : {Dimension::kAgent, Dimension::kTeamLeader, Dimension::kSupervisor}) {
-        BreakdownRequest req;
-        req.by = by;
-        req.sort_kpi = by == Dimension::kAgent ? std::optional<std::size_t>(2) : std::nullopt;
-        req.descending = by != Dimension::kTeamLeader;
-        req.search = by == Dimension::kSupervisor ? "" : "a";
-        req.offset = by == Dimension::kAgent ? 3 : 0;
-        req.limit = 7;
-        for (const DashboardOptions& options : {DashboardOptions{}, weighted}) {
-          auto breakdown = pushdown->ComputeBreakdown(q, req, options);
-          ASSERT_TRUE(breakdown) << breakdown.error().message;
-          const Breakdown want = ComputeBreakdown(*data, q, req, options);
-          ExpectSameUpToRounding(Json::parse(web::BreakdownJson(breakdown->answer, req)),
-                                 Json::parse(web::BreakdownJson(want, req)), where);
+  // The table's rows, then its rollup.
+  for (const bool rollup : {false, true}) {
+    if (rollup) BuildRollup(table);
+    const std::string supervisor = data->Names(Dimension::kSupervisor).back();
+    const std::vector<AccessScope> scopes = {
+        AccessScope{}, AccessScope{AccessScope::Role::kSupervisor, supervisor},
+        AccessScope{AccessScope::Role::kTeamLeader, "Sara"}, AccessScope{AccessScope::Role::kAgent, "Ahmed"},
+        AccessScope{AccessScope::Role::kAgent, "nobody at all"}};
+    std::vector<Filter> filters(3);
+    filters[1].from = ParseIsoDay("2025-03-01");
+    filters[1].to = ParseIsoDay("2025-04-15");
+    filters[2].names[Index(Dimension::kTeamLeader)] = {"Sara", data->Names(Dimension::kTeamLeader).back()};
+    filters[2].to = ParseIsoDay("2025-06-30");
+    DashboardOptions weighted;
+    weighted.weighted.fill(true);
+    for (const AccessScope& scope : scopes) {
+      for (const Filter& filter : filters) {
+        const Query q{filter, scope};
+        const std::string where = scope.name + " / " + web::QueryCacheKey(q);
+        auto choices = pushdown->ComputeChoices(q);
+        ASSERT_TRUE(choices) << choices.error().message;
+        const FilterChoices expected = ComputeChoices(*data, q);
+        EXPECT_EQ(choices->answer.names, expected.names) << where;
+        EXPECT_EQ(choices->answer.min_day, expected.min_day);
+        EXPECT_EQ(choices->answer.max_day, expected.max_day);
+        for (const Dimension by : {Dimension::kAgent, Dimension::kTeamLeader, Dimension::kSupervisor}) {
+          BreakdownRequest req;
+          req.by = by;
+          req.sort_kpi = by == Dimension::kAgent ? std::optional<std::size_t>(2) : std::nullopt;
+          req.descending = by != Dimension::kTeamLeader;
+          req.search = by == Dimension::kSupervisor ? "" : "a";
+          req.offset = by == Dimension::kAgent ? 3 : 0;
+          req.limit = 7;
+          for (const DashboardOptions& options : {DashboardOptions{}, weighted}) {
+            auto breakdown = pushdown->ComputeBreakdown(q, req, options);
+            ASSERT_TRUE(breakdown) << breakdown.error().message;
+            const Breakdown want = ComputeBreakdown(*data, q, req, options);
+            ExpectSameUpToRounding(Json::parse(web::BreakdownJson(breakdown->answer, req)),
+                                   Json::parse(web::BreakdownJson(want, req)), where);
+          }
+        }
+        DashboardOptions weekly = weighted;
+        weekly.granularity = Granularity::kWeek;
+        for (const DashboardOptions& view : {weighted, weekly}) {
+          auto dashboard = pushdown->ComputeDashboard(q, view);
+          ASSERT_TRUE(dashboard) << dashboard.error().message;
+          Json got = Json::parse(web::KpisJson(dashboard->report, filter, dashboard->answer, {}));
+          Json want = Json::parse(web::KpisJson(data->report(), filter, ComputeDashboard(*data, q, view), {}));
+          got.erase("data");
+          want.erase("data");
+          ExpectSameUpToRounding(got, want, where + (rollup ? " (rollup)" : ""));
         }
       }
-      auto dashboard = pushdown->ComputeDashboard(q, weighted);
-      ASSERT_TRUE(dashboard) << dashboard.error().message;
-      Json got = Json::parse(web::KpisJson(dashboard->report, filter, dashboard->answer, {}));
-      Json want = Json::parse(web::KpisJson(data->report(), filter, ComputeDashboard(*data, q, weighted), {}));
-      got.erase("data");
-      want.erase("data");
-      ExpectSameUpToRounding(got, want, where);
     }
   }
+}
+
+// An agent who moves from one team to another in the middle of a week (and a month), and
+// rows without a day: the distinct active agents of several team leaders, of edge weeks and
+// of the whole range cannot be added up from per-team counts.
+const char* const kMoverCsv =
+    "day,agent,team_leader,supervisor,total_chats,csat,active_agents\n"
+    "2025-03-03,Mover,T1,S1,5,90,1\n"
+    "2025-03-04,Mover,T1,S1,6,80,1\n"
+    "2025-03-05,Mover,T2,S2,7,85,1\n"
+    "2025-03-06,Mover,T2,S2,4,70,0\n"
+    "2025-03-06,Stay,T1,S1,3,60,1\n"
+    "2025-03-10,Stay,T1,S1,8,95,1\n"
+    "2025-03-31,Mover,T2,S2,2,50,1\n"
+    "2025-04-01,Mover,T1,S1,9,65,1\n"
+    "2025-04-02,Stay,T2,S2,1,75,\n"
+    ",Undated,T1,S1,4,88,1\n";
+
+TEST_P(DbSourceTest, RollupGivesTheCsvPathsJsonForEveryCaseAndFilter) {
+  const fs::path generated = Csv("generated", "");
+  ASSERT_EQ(Keeta({"generate", "--rows", "6000", "--seed", "5", "--out", generated.string()}).code, 0);
+  const std::vector<fs::path> cases = {generated, Csv("tricky", kTrickyCsv), Csv("few", kFewColumnsCsv),
+                                       Csv("mover", kMoverCsv)};
+  // Besides kPushdownViews: weeks and months the range cuts, several keys of a level.
+  std::vector<std::vector<std::string>> views = kPushdownViews;
+  views.insert(views.end(),
+               {{"--granularity", "week"},
+                {"--granularity", "month", "--weight-by", "total_chats"},
+                {"--from-date", "2025-03-05", "--to-date", "2025-04-01", "--granularity", "week"},
+                {"--from-date", "2025-03-04", "--to-date", "2025-03-05", "--granularity", "week"},
+                {"--to-date", "2025-03-31", "--granularity", "month"},
+                {"--team-leader", "T1", "--team-leader", "T2", "--granularity", "week"},
+                {"--team-leader", "T1", "--team-leader", "T2", "--granularity", "month", "--from-date", "2025-03-04"},
+                {"--supervisor", "S1", "--supervisor", "S2"},
+                {"--team-leader", "Sara", "--from-date", "2025-01-01", "--to-date", "2025-01-31", "--granularity", "week"}});
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    const fs::path& csv = cases[c];
+    // Typed columns, and text columns (which only a rollup lets pushdown read).
+    for (const bool text : {false, true}) {
+      const std::string table = NewTable((text ? "rollup_text" : "rollup") + std::to_string(c));
+      if (text) {
+        const std::string cells = ReadFile(csv);
+        LoadAsText(csv, table, cells.substr(0, cells.find('\n')));
+      } else {
+        Import(csv, table);
+      }
+      BuildRollup(table);
+      const std::string url = server_->Table(table, "&mode=pushdown");
+      for (const std::vector<std::string>& view : views) {
+        std::string named = csv.filename().string() + (text ? " (text)" : "");
+        for (const std::string& flag : view) named += " " + flag;
+        ExpectSameUpToRounding(Kpis(url, view), Kpis(csv.string(), view), named);
+      }
+    }
+  }
+}
+
+TEST_P(DbSourceTest, RollupIsReadOnlyWhileTheTableIsUnchangedAndRebuildsCatchUp) {
+  const fs::path csv = Csv("current", kMoverCsv);
+  const std::string table = NewTable("current");
+  Import(csv, table);
+  BuildRollup(table);
+  const std::string url = server_->Table(table, "&mode=pushdown");
+  const Json before = Kpis(url);
+  ExpectSameUpToRounding(before, Kpis(csv.string()), "fresh rollup");
+  // Pushdown reads the rollup while it is current: a change to the rollup alone shows.
+  server_->Exec("UPDATE " + table + "_keeta_rollup SET sum_total_chats = sum_total_chats + 1000 WHERE rollup_level = 0");
+  EXPECT_NE(Kpis(url)["kpis"][0]["value"], before["kpis"][0]["value"]);
+  // A change to the table makes the rollup old: the table is read until the next build.
+  server_->Exec("INSERT INTO " + table + " (day, agent, team_leader, supervisor, total_chats) VALUES "
+                "('2025-04-03', 'New', 'T3', 'S3', 11)");
+  const fs::path grown = Csv("grown", std::string(kMoverCsv) + "2025-04-03,New,T3,S3,11,,\n");
+  ExpectSameUpToRounding(Kpis(url), Kpis(grown.string()), "table changed after the rollup");
+  BuildRollup(table);
+  ExpectSameUpToRounding(Kpis(url), Kpis(grown.string()), "rebuilt rollup");
+  server_->Exec("UPDATE " + table + "_keeta_rollup SET sum_total_chats = sum_total_chats + 1000 WHERE rollup_level = 0");
+  EXPECT_NE(Kpis(url)["kpis"][0]["value"], Kpis(grown.string())["kpis"][0]["value"]) << "the rebuilt rollup is read";
+  // A rollup built under other load options is not read.
+  BuildRollup(table, {"--csat-scale", "5"});
+  ExpectSameUpToRounding(Kpis(url), Kpis(grown.string()), "rollup of other options");
+  // A view's changes would pass its triggers by: it has no rollup.
+  const std::string view = table + "_view";
+  server_->Exec("CREATE VIEW " + view + " AS SELECT * FROM " + table);
+  const Ran refused = Keeta({"db", "setup", "--rollup", "--data", server_->Table(view)});
+  server_->Exec("DROP VIEW " + view);
+  EXPECT_NE(refused.code, 0);
+  EXPECT_THAT(refused.output, HasSubstr("is a view"));
 }
 
 TEST_P(DbSourceTest, PushdownOfTextColumnsSaysToReadTheTableIntoMemory) {
@@ -515,6 +623,31 @@ TEST_P(DbSourceTest, PushdownServesThePageAndTheApiWithTheSnapshotsAnswers) {
   EXPECT_THAT(rows.body(), HasSubstr("mode=pushdown"));
   EXPECT_EQ(pushdown.Get("/healthz").body(), "ok");
   EXPECT_THAT(pushdown.Stop(), HasSubstr("mode=pushdown: each answer asked of the database"));
+}
+
+TEST_P(DbSourceTest, AServerInPushdownModeRebuildsTheRollupAfterAChange) {
+  const fs::path csv = Csv("kept", kMoverCsv);
+  const std::string table = NewTable("kept");
+  Import(csv, table);
+  BuildRollup(table);
+  Serving pushdown(server_->Table(table, "&mode=pushdown"));
+  ASSERT_NE(pushdown.port(), 0) << pushdown.startup_output();
+  const Json before = pushdown.Api();
+  ASSERT_EQ(before["rows"], 10) << before;
+  server_->Exec("INSERT INTO " + table + " (day, agent, team_leader, supervisor, total_chats) VALUES "
+                "('2025-04-03', 'New', 'T3', 'S3', 11)");
+  // At once from the table, then from the rebuilt rollup: the meta row says it is current.
+  EXPECT_EQ(pushdown.Api()["rows"], 11);
+  const std::string current = "SELECT built_changes = changes FROM " + table + "_keeta_meta";
+  EXPECT_TRUE(Eventually([&] {
+    const std::string said = server_->Sql(current).output;
+    return said.starts_with("t") || said.starts_with("1");
+  }));
+  const fs::path grown = Csv("kept-grown", std::string(kMoverCsv) + "2025-04-03,New,T3,S3,11,,\n");
+  Json served = pushdown.Api(), want = Kpis(grown.string());
+  served.erase("data");
+  ExpectSameUpToRounding(served, want, "after the rebuild");
+  EXPECT_THAT(pushdown.Stop(), HasSubstr("rebuilt after a change"));
 }
 
 class PrivatePostgres {

@@ -9,9 +9,7 @@
 
 namespace keeta::sql {
 
-namespace {
-
-void AppendEscaped(std::string& out, std::string_view text) {
+void AppendEscapedText(std::string& out, std::string_view text) {
   for (const char c : text) {
     switch (c) {
       case '\\': out += "\\\\"; break;
@@ -23,8 +21,6 @@ void AppendEscaped(std::string& out, std::string_view text) {
     }
   }
 }
-
-}  // namespace
 
 std::vector<ImportColumn> ImportColumns(const ParsedTable& table) {
   std::vector<ImportColumn> columns;
@@ -52,7 +48,7 @@ void AppendRowText(const ParsedTable& table, std::size_t row, std::string& out) 
     if (!table.names[d].present) continue;
     next();
     const std::string& name = table.names[d].names[table.names[d].codes[row]];
-    if (name.empty()) out += "\\N"; else AppendEscaped(out, name);
+    if (name.empty()) out += "\\N"; else AppendEscapedText(out, name);
   }
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
     if (!table.measures[m]) continue;

@@ -22,6 +22,9 @@ struct ImportColumn {
 // The known columns present in `table`, in schema order: day, the names, the measures.
 std::vector<ImportColumn> ImportColumns(const ParsedTable& table);
 
+// Appends `text` with those escapes.
+void AppendEscapedText(std::string& out, std::string_view text);
+
 // Appends row `row` of `table` (those columns, in that order) and its newline to `out`.
 void AppendRowText(const ParsedTable& table, std::size_t row, std::string& out);
 

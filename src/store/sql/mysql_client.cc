@@ -3,6 +3,7 @@
 // timer, imports with LOAD DATA LOCAL INFILE fed from memory.
 #include <mysql.h>
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -350,6 +351,63 @@ int InfileError(void*, char* buf, unsigned int size) {
   return 1;
 }
 
+// LOAD DATA LOCAL INFILE fed by a TableFill, a chunk at a time.
+struct InfileStream {
+  TableFill* table;
+  std::string chunk;
+  std::size_t at = 0;
+  bool more = true;
+};
+int StreamInit(void** ptr, const char*, void* userdata) {
+  *ptr = userdata;
+  return 0;
+}
+int StreamRead(void* ptr, char* buf, unsigned int size) {
+  auto* s = static_cast<InfileStream*>(ptr);
+  while (s->at == s->chunk.size() && s->more) {
+    s->chunk.clear();
+    s->at = 0;
+    s->more = s->table->next(s->chunk);
+  }
+  const std::size_t n = std::min<std::size_t>(size, s->chunk.size() - s->at);
+  std::memcpy(buf, s->chunk.data() + s->at, n);
+  s->at += n;
+  return static_cast<int>(n);
+}
+
+// A statement with text parameters and no rows to read, prepared.
+std::optional<Error> ExecParams(MYSQL* m, const SqlStatement& st, std::string_view doing, const DbUrl& url) {
+  if (st.params.empty()) return Exec(m, st.sql, doing, url);
+  const std::unique_ptr<MYSQL_STMT, StmtCloser> stmt(mysql_stmt_init(m));
+  if (!stmt) return MyError(m, doing, url);
+  auto fail = [&] {
+    return Error{WithoutPassword(fmt::format("MySQL {}: {}", doing, mysql_stmt_error(stmt.get())), url), "data"};
+  };
+  if (mysql_stmt_prepare(stmt.get(), st.sql.data(), st.sql.size()) != 0) return fail();
+  std::vector<MYSQL_BIND> in(st.params.size());
+  std::vector<unsigned long> length(st.params.size());
+  for (std::size_t i = 0; i < st.params.size(); ++i) {
+    length[i] = st.params[i].size();
+    in[i].buffer_type = MYSQL_TYPE_STRING;
+    in[i].buffer = const_cast<char*>(st.params[i].data());
+    in[i].buffer_length = length[i];
+    in[i].length = &length[i];
+  }
+  if (mysql_stmt_bind_param(stmt.get(), in.data()) != 0 || mysql_stmt_execute(stmt.get()) != 0) return fail();
+  return std::nullopt;
+}
+
+const char* MyType(TableFill::Type type) {
+  switch (type) {
+    case TableFill::Type::kInteger: return "BIGINT";
+    case TableFill::Type::kNumber: return "DOUBLE";
+    case TableFill::Type::kDate: return "DATE";
+    case TableFill::Type::kName: return "VARCHAR(255)";
+    case TableFill::Type::kDayFlags: return "MEDIUMBLOB";  // bytes: SUBSTRING counts no characters
+  }
+  return "MEDIUMBLOB";
+}
+
 }  // namespace
 
 std::unique_ptr<DbClient> MakeMySqlClient(const DbUrl& url) { return std::make_unique<MySqlClient>(url); }
@@ -393,6 +451,73 @@ Result<std::uint64_t> Import(const DbUrl& url, const ParsedTable& table, bool re
     return Error{fmt::format("MySQL import: {} of {} rows written", written, table.rows), "data"};
   }
   return static_cast<std::uint64_t>(table.rows);
+}
+
+std::optional<Error> RunStatements(const DbUrl& url, const std::vector<SqlStatement>& statements) {
+  auto opened = Open(url);
+  if (!opened) return opened.error();
+  for (const SqlStatement& st : statements) {
+    if (auto e = ExecParams(opened->get(), st, "setting up", url)) return e;
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> ReplaceTables(const DbUrl& url, std::vector<TableFill>& tables, const SqlStatement& finish,
+                                   const std::atomic<bool>* stop) {
+  auto stopped = [&] { return stop != nullptr && stop->load(); };
+  const Error cancelled{"the rollup build was stopped", "data"};
+  auto opened = Open(url, /*local_infile=*/true);
+  if (!opened) return opened.error();
+  MYSQL* m = opened->get();
+  const std::string doing = "writing the rollup";
+  const std::string schema = url.schema.empty() ? url.database : url.schema;
+  auto qualified = [&](const std::string& name) { return Identifier(schema) + "." + Identifier(name); };
+  std::vector<std::string> renames, old_tables;
+  for (TableFill& t : tables) {
+    const std::string fresh = qualified(t.name + "__new");
+    std::vector<std::string> columns;
+    for (const TableFill::Column& c : t.columns) columns.push_back(fmt::format("{} {}", Identifier(c.name), MyType(c.type)));
+    for (const std::vector<std::string>& index : t.indexes) {
+      std::vector<std::string> keys;
+      for (const std::string& c : index) keys.push_back(Identifier(c));
+      columns.push_back(fmt::format("INDEX ({})", fmt::join(keys, ", ")));
+    }
+    std::vector<std::string> names;
+    for (const TableFill::Column& c : t.columns) names.push_back(Identifier(c.name));
+    if (auto e = Exec(m, fmt::format("DROP TABLE IF EXISTS {}", fresh), doing, url)) return e;
+    if (auto e = Exec(m, fmt::format("CREATE TABLE {} ({}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", fresh,
+                                     fmt::join(columns, ", ")), doing, url)) {
+      return e;
+    }
+    InfileStream stream;
+    stream.table = &t;
+    mysql_set_local_infile_handler(m, StreamInit, StreamRead, InfileEnd, InfileError, &stream);
+    const std::string load = fmt::format(
+        "LOAD DATA LOCAL INFILE 'keeta-rollup' INTO TABLE {} CHARACTER SET utf8mb4 "
+        "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ({})",
+        fresh, fmt::join(names, ", "));
+    if (auto e = Exec(m, "START TRANSACTION", doing, url)) return e;
+    if (auto e = Exec(m, load, "writing the rollup (LOAD DATA LOCAL INFILE; the server needs local_infile=ON)", url)) return e;
+    if (auto e = Exec(m, "COMMIT", doing, url)) return e;
+    // A table there already is swapped out by the same RENAME that swaps the new one in.
+    const std::string probe = fmt::format("SELECT 1 FROM {} LIMIT 0", qualified(t.name));
+    if (mysql_real_query(m, probe.data(), probe.size()) == 0) {
+      MysqlResult drained(mysql_store_result(m));
+      if (auto e = Exec(m, fmt::format("DROP TABLE IF EXISTS {}", qualified(t.name + "__old")), doing, url)) return e;
+      renames.push_back(fmt::format("{} TO {}", qualified(t.name), qualified(t.name + "__old")));
+      old_tables.push_back(qualified(t.name + "__old"));
+    }
+    renames.push_back(fmt::format("{} TO {}", fresh, qualified(t.name)));
+  }
+  if (stopped()) {
+    for (const TableFill& t : tables) Exec(m, fmt::format("DROP TABLE IF EXISTS {}", qualified(t.name + "__new")), doing, url);
+    return cancelled;
+  }
+  if (auto e = Exec(m, fmt::format("RENAME TABLE {}", fmt::join(renames, ", ")), doing, url)) return e;
+  for (const std::string& old : old_tables) {
+    if (auto e = Exec(m, fmt::format("DROP TABLE {}", old), doing, url)) return e;
+  }
+  return ExecParams(m, finish, doing, url);
 }
 
 }  // namespace mysql

@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cctype>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
@@ -612,6 +613,95 @@ Result<std::uint64_t> Import(const DbUrl& url, const ParsedTable& table, bool re
   while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
   if (auto e = Exec(conn, "COMMIT", "import", url)) return *e;
   return static_cast<std::uint64_t>(table.rows);
+}
+
+namespace {
+
+// A statement with text parameters and no rows to read.
+std::optional<Error> ExecParams(PGconn* conn, const SqlStatement& st, std::string_view doing, const DbUrl& url) {
+  std::vector<const char*> values;
+  for (const std::string& p : st.params) values.push_back(p.c_str());
+  PgResult r(PQexecParams(conn, st.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                          nullptr, nullptr, 0));
+  const ExecStatusType status = PQresultStatus(r.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return PgError(conn, doing, url);
+  return std::nullopt;
+}
+
+const char* PgType(TableFill::Type type) {
+  switch (type) {
+    case TableFill::Type::kInteger: return "bigint";
+    case TableFill::Type::kNumber: return "double precision";
+    case TableFill::Type::kDate: return "date";
+    case TableFill::Type::kName: return "text";
+    case TableFill::Type::kDayFlags: return "bit varying";  // one bit a day: small rows, no TOAST
+  }
+  return "text";
+}
+
+// Fills one table in the open transaction: dropped, created, copied in, indexed, analysed.
+std::optional<Error> FillTable(PGconn* conn, const DbUrl& url, TableFill& t) {
+  DbUrl at = url;
+  at.table = t.name;
+  const std::string name = QualifiedName(conn, at);
+  std::vector<std::string> columns;
+  for (const TableFill::Column& c : t.columns) {
+    columns.push_back(fmt::format("{} {}", Identifier(conn, c.name), PgType(c.type)));
+  }
+  const std::string doing = fmt::format("writing {}", t.name);
+  if (auto e = Exec(conn, fmt::format("DROP TABLE IF EXISTS {}", name), doing, url)) return e;
+  if (auto e = Exec(conn, fmt::format("CREATE TABLE {} ({})", name, fmt::join(columns, ", ")), doing, url)) return e;
+  PgResult started(PQexec(conn, fmt::format("COPY {} FROM STDIN", name).c_str()));
+  if (PQresultStatus(started.get()) != PGRES_COPY_IN) return PgError(conn, doing, url);
+  std::string chunk;
+  for (bool more = true; more;) {
+    chunk.clear();
+    more = t.next(chunk);
+    if (!chunk.empty() && PQputCopyData(conn, chunk.data(), static_cast<int>(chunk.size())) != 1) {
+      return PgError(conn, doing, url);
+    }
+  }
+  if (PQputCopyEnd(conn, nullptr) != 1) return PgError(conn, doing, url);
+  PgResult done(PQgetResult(conn));
+  if (PQresultStatus(done.get()) != PGRES_COMMAND_OK) return PgError(conn, doing, url);
+  while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
+  for (const std::vector<std::string>& index : t.indexes) {
+    std::vector<std::string> keys;
+    for (const std::string& c : index) keys.push_back(Identifier(conn, c));
+    if (auto e = Exec(conn, fmt::format("CREATE INDEX ON {} ({})", name, fmt::join(keys, ", ")), doing, url)) return e;
+  }
+  return Exec(conn, fmt::format("ANALYZE {}", name), doing, url);
+}
+
+}  // namespace
+
+std::optional<Error> RunStatements(const DbUrl& url, const std::vector<SqlStatement>& statements) {
+  auto opened = Open(url);
+  if (!opened) return opened.error();
+  PGconn* conn = opened->get();
+  if (auto e = Exec(conn, "BEGIN", "setting up", url)) return e;
+  for (const SqlStatement& st : statements) {
+    if (auto e = ExecParams(conn, st, "setting up", url)) return e;
+  }
+  return Exec(conn, "COMMIT", "setting up", url);
+}
+
+std::optional<Error> ReplaceTables(const DbUrl& url, std::vector<TableFill>& tables, const SqlStatement& finish,
+                                   const std::atomic<bool>* stop) {
+  auto stopped = [&] { return stop != nullptr && stop->load(); };
+  const Error cancelled{"the rollup build was stopped", "data"};
+  auto opened = Open(url);
+  if (!opened) return opened.error();
+  PGconn* conn = opened->get();
+  // Building a large rollup takes longer than a question may.
+  if (auto e = Exec(conn, "BEGIN; SET LOCAL statement_timeout = 0", "writing the rollup", url)) return e;
+  for (TableFill& t : tables) {
+    if (auto e = FillTable(conn, url, t)) return e;
+  }
+  // Closing the connection without COMMIT rolls everything back.
+  if (stopped()) return cancelled;
+  if (auto e = ExecParams(conn, finish, "writing the rollup", url)) return e;
+  return Exec(conn, "COMMIT", "writing the rollup", url);
 }
 
 std::optional<Error> SetupNotifications(const DbUrl& url) {

@@ -12,9 +12,12 @@
 #include "core/date.h"
 #include "core/kpi_totals.h"
 #include "core/periods.h"
+#include "core/rollup.h"
 #include "core/schema.h"
 #include "store/data_source.h"
 #include "store/sql/db_client.h"
+#include "store/sql/rollup.h"
+#include "store/sql/sql_text.h"
 #include "store/table_builder.h"
 
 namespace keeta::sql {
@@ -33,6 +36,8 @@ struct TableSql {
   std::array<std::optional<std::string>, kMeasureCount> raw;     // double, NULL = missing
   std::array<std::optional<std::string>, kMeasureCount> value;   // raw after the CSAT scale
   LoadReport report;  // the header's report: missing columns, unmatched headers
+  bool rollup = false;  // the rollup table: measures are its sum/count columns (value[m] set
+                        // only to say the table has the measure)
 
   SourceColumns Columns() const {
     SourceColumns c;
@@ -41,23 +46,6 @@ struct TableSql {
     return c;
   }
 };
-
-std::string Quote(Dialect dialect, std::string_view name) {
-  const char q = dialect == Dialect::kPostgres ? '"' : '`';
-  std::string out(1, q);
-  for (const char c : name) {
-    if (c == q) out += q;
-    out += c;
-  }
-  return out + q;
-}
-
-std::string QuotedTable(const DbUrl& url) {
-  if (url.kind == Dialect::kPostgres) {
-    return (url.schema.empty() ? "" : Quote(url.kind, url.schema) + ".") + Quote(url.kind, url.table);
-  }
-  return Quote(url.kind, url.schema.empty() ? url.database : url.schema) + "." + Quote(url.kind, url.table);
-}
 
 // Spaces and tabs trimmed, as the CSV loader trims names; MySQL compares bytes (its
 // default collations ignore case and trailing spaces, the contract does not).
@@ -95,9 +83,8 @@ std::string BucketSql(Dialect dialect, const std::string& day, Granularity g) {
   return day;
 }
 
-Result<TableSql> ResolveColumns(const DbUrl& url, DbClient& client, const LoadOptions& load) {
-  auto columns = client.DescribeColumns();
-  if (!columns) return columns.error();
+Result<TableSql> ResolveColumns(const DbUrl& url, const std::vector<ColumnInfo>* columns,
+                                const LoadOptions& load) {
   std::vector<std::string_view> header;
   for (const ColumnInfo& c : *columns) header.push_back(c.name);
   TableBuilder builder(load);
@@ -175,6 +162,12 @@ struct Rows {
   std::optional<Dimension> skip;
 };
 
+Dimension ScopeDimension(AccessScope::Role role) {
+  return role == AccessScope::Role::kSupervisor   ? Dimension::kSupervisor
+         : role == AccessScope::Role::kTeamLeader ? Dimension::kTeamLeader
+                                                  : Dimension::kAgent;
+}
+
 std::string Where(const TableSql& t, const Query& q, const Rows& rows, Statement& st) {
   std::vector<std::string> terms;
   auto names_in = [&](std::size_t d, const auto& values) {
@@ -184,9 +177,7 @@ std::string Where(const TableSql& t, const Query& q, const Rows& rows, Statement
     return fmt::format("{} IN ({})", *t.name[d], fmt::join(params, ", "));
   };
   if (q.scope.role != AccessScope::Role::kAdmin) {
-    const Dimension d = q.scope.role == AccessScope::Role::kSupervisor   ? Dimension::kSupervisor
-                        : q.scope.role == AccessScope::Role::kTeamLeader ? Dimension::kTeamLeader
-                                                                         : Dimension::kAgent;
+    const Dimension d = ScopeDimension(q.scope.role);
     terms.push_back(names_in(Index(d), std::vector<std::string>{q.scope.name}));
   }
   for (std::size_t d = 0; d < kDimensionCount; ++d) {
@@ -236,6 +227,23 @@ std::string TotalsSql(const TableSql& t, const std::array<bool, kMeasureCount>& 
     items.push_back(zeros ? "0" : std::move(item));
     if (kinds) kinds->push_back(kind);
   };
+  if (t.rollup) {  // the rollup's own sums and counts, added up
+    auto sum_of = [&](std::string_view prefix, std::string_view column) {
+      return fmt::format("COALESCE(SUM({}), 0)", Quote(t.dialect, fmt::format("{}{}", prefix, column)));
+    };
+    add(sum_of("", kRollupRowsColumn), CellKind::kInteger);
+    for (std::size_t m = 0; m < kMeasureCount; ++m) {
+      if (!t.value[m]) continue;
+      add(sum_of(kRollupSumPrefix, kMeasures[m].column), CellKind::kNumber);
+      add(sum_of(kRollupCountPrefix, kMeasures[m].column), CellKind::kInteger);
+      if (!weigh[m]) continue;
+      add(sum_of(kRollupWeightedPrefix, kMeasures[m].column), CellKind::kNumber);
+      add(sum_of(kRollupWeightPrefix, kMeasures[m].column), CellKind::kNumber);
+    }
+    items.emplace_back(active);
+    if (kinds) kinds->push_back(CellKind::kInteger);
+    return fmt::format("{}", fmt::join(items, ", "));
+  }
   add("COUNT(*)", CellKind::kInteger);
   const std::optional<std::string>& chats = t.value[Index(Measure::kTotalChats)];
   for (std::size_t m = 0; m < kMeasureCount; ++m) {
@@ -292,6 +300,381 @@ void ScaleFractions(const TableFacts& facts, KpiTotals& t) {
   }
 }
 
+// Per trend bucket: its totals and its distinct active agents.
+using BucketTotals = std::map<Day, std::pair<KpiTotals, std::uint64_t>>;
+
+// Fills the cards from the buckets (those with rows are the trend's points) and `whole`'s
+// totals of the selection and the previous period.
+void FinishDashboard(Dashboard& out, const BucketTotals& buckets, DashboardTotals whole, const TableSql& t,
+                     const DashboardOptions& opt) {
+  std::vector<KpiTotals> slots;
+  std::vector<std::uint64_t> slot_active;
+  for (const auto& [day, totals_of] : buckets) {
+    if (totals_of.first.rows == 0) continue;
+    out.days.push_back(day);
+    slots.push_back(totals_of.first);
+    slot_active.push_back(totals_of.second);
+  }
+  whole.slots = slots;
+  whole.slot_active = slot_active;
+  FillCards(out, whole, t.Columns(), opt);
+}
+
+// Runs the filter choices' parts (each: a name column's index, one of its names) as one
+// UNION ALL into out, each list sorted.
+std::optional<Error> ReadChoices(DbClient& db, Statement& st, const std::vector<std::string>& parts,
+                                 FilterChoices& out) {
+  if (parts.empty()) return std::nullopt;
+  st.sql = fmt::format("{}", fmt::join(parts, " UNION ALL "));
+  auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
+    out.names[static_cast<std::size_t>(cells[0].integer)].emplace_back(cells[1].text);
+  });
+  if (read) return read;
+  for (auto& names : out.names) std::sort(names.begin(), names.end());
+  return std::nullopt;
+}
+
+// A breakdown by `by` before its entries: which KPIs the table can give, and how.
+Breakdown NoEntries(const TableSql& t, Dimension by, const DashboardOptions& opt) {
+  Breakdown out;
+  out.by = by;
+  const SourceColumns columns = t.Columns();
+  for (std::size_t k = 0; k < kKpiCount; ++k) {
+    out.available[k] = KpiAvailable(kKpis[k], columns);
+    out.weighted[k] = KpiWeighted(k, opt.weighted);
+  }
+  return out;
+}
+
+// ---- Answers from the rollup (store/sql/rollup.h) ----
+
+// The rollup's tables as questions read them, and what it was built from.
+struct RollupSql {
+  TableSql rows;      // the rollup table: names, the bucket as the day, the measures present
+  TableSql activity;  // the activity table: names only
+  RollupMeta meta;
+};
+
+// The table's rollup when it is current (built from the table as it now is, under these
+// columns and load options); nullopt otherwise.
+Result<std::optional<RollupSql>> CurrentRollup(const DbUrl& url, const LoadOptions& load, DbClient& db,
+                                               const std::vector<ColumnInfo>& columns) {
+  auto names = RollupNamesOf(url);
+  if (!names) return std::optional<RollupSql>();
+  auto meta = ReadRollupMeta(db, *names);
+  if (!meta) return meta.error();
+  if (!*meta || (*meta)->built_changes != (*meta)->changes ||
+      (*meta)->fingerprint != RollupFingerprint(columns, load)) {
+    return std::optional<RollupSql>();
+  }
+  std::vector<std::string_view> header;
+  for (const ColumnInfo& c : columns) header.push_back(c.name);
+  TableBuilder builder(load);
+  if (std::optional<Error> error = builder.SetHeader(header, 0)) return *error;
+  RollupSql r;
+  r.meta = std::move(**meta);
+  r.rows.dialect = r.activity.dialect = url.kind;
+  r.rows.rollup = true;
+  r.rows.table = QuotedTable(names->rollup);
+  r.activity.table = QuotedTable(names->activity);
+  for (const TableBuilder::Target& t : builder.targets()) {
+    switch (t.kind) {
+      case TableBuilder::Kind::kDay: r.rows.day = Quote(url.kind, kRollupBucketColumn); break;
+      case TableBuilder::Kind::kName:
+        r.rows.name[t.index] = r.activity.name[t.index] = Quote(url.kind, kDimensionColumns[t.index]);
+        break;
+      case TableBuilder::Kind::kMeasure: r.rows.value[t.index] = r.rows.raw[t.index] = ""; break;
+    }
+  }
+  r.rows.report = builder.report();
+  r.rows.report.scaled_percent_columns = r.meta.scaled_percent_columns;
+  return std::optional<RollupSql>(std::move(r));
+}
+
+// The coarsest level that keys every name the question narrows by (and `also`).
+std::size_t RollupLevelFor(const Query& q, std::optional<Dimension> also = std::nullopt) {
+  std::array<bool, kDimensionCount> needed{};
+  if (q.scope.role != AccessScope::Role::kAdmin) needed[Index(ScopeDimension(q.scope.role))] = true;
+  for (std::size_t d = 0; d < kDimensionCount; ++d) needed[d] = needed[d] || !q.filter.names[d].empty();
+  if (also) needed[Index(*also)] = true;
+  for (std::size_t level = 0; level < kRollupLevels.size(); ++level) {
+    bool keyed = true;
+    for (std::size_t d = 0; d < kDimensionCount; ++d) keyed = keyed && (!needed[d] || kRollupLevels[level].keyed[d]);
+    if (keyed) return level;
+  }
+  return kFinestRollupLevel;
+}
+
+// Where() over the rollup's rows of one level and bucket kind (both Keeta's own numbers).
+std::string RollupWhere(const RollupSql& r, const Query& q, const Rows& rows, Statement& st, std::size_t level,
+                        Granularity kind) {
+  const std::string where = Where(r.rows, q, rows, st);
+  const std::string terms = fmt::format("{} = {} AND {} = {}", Quote(r.rows.dialect, kRollupLevelColumn), level,
+                                        Quote(r.rows.dialect, kRollupKindColumn), static_cast<int>(kind));
+  return where.empty() ? fmt::format(" WHERE {}", terms) : fmt::format("{} AND {}", where, terms);
+}
+
+// Whether an activity row has a '1' in `column` on a day of `range` (clamped to the
+// rollup's days) when `dated` (no range then: no day); else on any day or in its rows
+// without a day.
+std::string DaysSql(const RollupSql& r, std::string_view column, std::string_view undated, bool dated,
+                    const std::optional<Period>& range, Statement& st) {
+  const bool pg = r.rows.dialect == Dialect::kPostgres;
+  const std::string days = Quote(r.rows.dialect, column);
+  if (!dated) {
+    return fmt::format("({} > 0 OR {} = 1)", pg ? fmt::format("position(B'1' in {})", days) : fmt::format("LOCATE('1', {})", days),
+                       Quote(r.rows.dialect, undated));
+  }
+  if (!range || !r.meta.first_day) return "1 = 0";
+  const Day from = std::max(range->from, *r.meta.first_day), to = std::min(range->to, *r.meta.last_day);
+  if (from > to) return "1 = 0";
+  const std::string at = st.Param(std::to_string(from - *r.meta.first_day + 1));
+  const std::string length = st.Param(std::to_string(to - from + 1));
+  if (pg) return fmt::format("position(B'1' in substring({} from {}::int for {}::int)) > 0", days, at, length);
+  return fmt::format("LOCATE('1', SUBSTRING({}, CAST({} AS SIGNED), CAST({} AS SIGNED))) > 0", days, at, length);
+}
+
+// COUNT(DISTINCT agent) over the activity rows active in `range` (DaysSql's rule).
+std::string ActiveInSql(const RollupSql& r, bool dated, const std::optional<Period>& range, Statement& st) {
+  const std::optional<std::string>& agent = r.activity.name[Index(Dimension::kAgent)];
+  if (!agent) return "0";
+  return fmt::format("COUNT(DISTINCT CASE WHEN {} THEN {} END)",
+                     DaysSql(r, kActiveDaysColumn, kUndatedActiveColumn, dated, range, st), *agent);
+}
+
+// A trend bucket that the date range covers only in part: its start and the days covered.
+struct EdgeBucket {
+  Day start;
+  Period days;
+};
+
+// The buckets of `period` read whole from the rollup's week or month rows (their starts,
+// [first, last]; none when first > last), and the edge buckets it covers in part. A bucket
+// counts as whole when the data has no day in the part the range leaves out.
+void SplitPeriod(const Period& p, Granularity g, const RollupMeta& meta, Day& first, Day& last,
+                 std::vector<EdgeBucket>& edges) {
+  const Day head = BucketStart(p.from, g), tail = BucketStart(p.to, g);
+  auto next = [&](Day start) { return BucketAtOrdinal(BucketOrdinal(start, g) + 1, g); };
+  const bool cut_head = head < p.from && meta.first_day && p.from > *meta.first_day;
+  const bool cut_tail = next(tail) - 1 > p.to && meta.last_day && p.to < *meta.last_day;
+  first = cut_head ? next(head) : head;
+  last = cut_tail ? BucketAtOrdinal(BucketOrdinal(tail, g) - 1, g) : tail;
+  if (head == tail) {
+    if (cut_head || cut_tail) edges.push_back({head, p});
+    return;
+  }
+  if (cut_head) edges.push_back({head, Period{p.from, next(head) - 1}});
+  if (cut_tail) edges.push_back({tail, Period{tail, p.to}});
+}
+
+Result<Dashboard> RollupDashboard(DbClient& db, const RollupSql& r, const Query& q, const DashboardOptions& opt) {
+  const TableSql& t = r.rows;
+  const Dialect dialect = t.dialect;
+  Dashboard out;
+  out.granularity = opt.granularity;
+  out.period = FilterPeriod(q.filter, r.meta.first_day, r.meta.last_day);
+  out.previous = PreviousPeriod(q.filter, r.meta.first_day, r.meta.last_day);
+  const std::size_t level = RollupLevelFor(q);
+  const Granularity g = opt.granularity;
+  const auto weigh = Weighed(t, opt.weighted);
+  const bool has_agent = t.name[Index(Dimension::kAgent)].has_value();
+  const std::string agent = Quote(dialect, kDimensionColumns[Index(Dimension::kAgent)]);
+  const std::string active_rows = Quote(dialect, kRollupActiveColumn);
+  const Rows current{q.filter.HasDateRange(), q.filter.from, q.filter.to, std::nullopt};
+  const Rows current_dated{true, q.filter.from, q.filter.to, std::nullopt};
+
+  // 0: sums per day (and of the rows without a day); 2: the previous period's sums;
+  // 3: active agents per trend bucket — level 3 counts them from its day rows, levels 0-2
+  // read their week or month rows for the buckets the range covers whole (with, in the
+  // rows slot, how many keys were active: several only add up when the level is not split).
+  Statement st(dialect);
+  st.kinds = {CellKind::kInteger, CellKind::kText};
+  const std::string sums = TotalsSql(t, weigh, "0", &st.kinds);
+  const std::string zeros = TotalsSql(t, weigh, "", nullptr, /*zeros=*/true);
+  const std::string zeros_after_rows = zeros.substr(3);  // "0, " is the rows slot
+  const std::string bucket = Quote(dialect, kRollupBucketColumn);
+  std::vector<std::string> parts;
+  parts.push_back(fmt::format("SELECT 0, {}, {} FROM {}{} GROUP BY {}", DateText(dialect, bucket), sums, t.table,
+                              RollupWhere(r, q, current, st, level, Granularity::kDay), bucket));
+  if (out.previous) {
+    const Rows previous{true, out.previous->from, out.previous->to, std::nullopt};
+    parts.push_back(fmt::format("SELECT 2, NULL, {} FROM {}{}", sums, t.table,
+                                RollupWhere(r, q, previous, st, level, Granularity::kDay)));
+  }
+  // Level 3's distinct active agents per trend bucket, from its day rows: exact for any
+  // names and range.
+  auto distinct_from_finest = [&](Statement& into) {
+    return fmt::format("SELECT 3, {}, {}COUNT(DISTINCT CASE WHEN {} > 0 THEN {} END) FROM {}{} GROUP BY 2",
+                       DateText(dialect, BucketSql(dialect, bucket, g)), zeros, active_rows, agent, t.table,
+                       RollupWhere(r, q, current_dated, into, kFinestRollupLevel, Granularity::kDay));
+  };
+  // Levels 0-2: the stored distinct active agents of their `kind` rows, summed over the
+  // keys, with how many keys were active in the rows slot.
+  auto keyed_actives = [&](const Rows& rows, Granularity kind) {
+    return fmt::format("SELECT 3, {}, COUNT(CASE WHEN {} > 0 THEN 1 END), {}COALESCE(SUM({}), 0) FROM {}{} GROUP BY {}",
+                       DateText(dialect, bucket), active_rows, zeros_after_rows, active_rows, t.table,
+                       RollupWhere(r, q, rows, st, level, kind), bucket);
+  };
+  std::vector<EdgeBucket> edges;
+  if (has_agent && t.day) {
+    if (level == kFinestRollupLevel) {
+      parts.push_back(distinct_from_finest(st));
+    } else if (g == Granularity::kDay) {
+      parts.push_back(keyed_actives(current_dated, Granularity::kDay));
+    } else {
+      Rows whole{true, std::nullopt, std::nullopt, std::nullopt};
+      if (out.period) {
+        Day first = 0, last = 0;
+        SplitPeriod(*out.period, g, r.meta, first, last, edges);
+        whole = Rows{true, first, last, std::nullopt};
+      }
+      if (!whole.from || *whole.from <= *whole.to) parts.push_back(keyed_actives(whole, g));
+    }
+  }
+  st.sql = fmt::format("{}", fmt::join(parts, " UNION ALL "));
+  BucketTotals buckets;
+  KpiTotals total, previous;
+  bool several_keys = false;
+  auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
+    KpiTotals totals_read;
+    const std::uint64_t distinct = ReadTotals(t, weigh, cells, 2, totals_read);
+    const std::optional<Day> day = cells[1].null ? std::nullopt : ParseIsoDay(cells[1].text);
+    switch (cells[0].integer) {
+      case 0:
+        total.Add(totals_read);
+        if (day) buckets[BucketStart(*day, g)].first.Add(totals_read);
+        break;
+      case 2: previous = totals_read; break;
+      default:
+        if (!day) break;
+        buckets[*day].second = distinct;
+        several_keys = several_keys || (level != kFinestRollupLevel && totals_read.rows > 1);
+        break;
+    }
+  });
+  if (read) return *read;
+
+  // The distinct active agents of the whole selection, of the previous period and of the
+  // edge buckets: one pass over the activity rows.
+  std::uint64_t active_total = 0, previous_active = 0;
+  if (has_agent) {
+    Statement act(dialect);
+    std::vector<std::string> items{ActiveInSql(r, q.filter.HasDateRange(), out.period, act)};
+    if (out.previous) items.push_back(ActiveInSql(r, true, out.previous, act));
+    for (const EdgeBucket& e : edges) items.push_back(ActiveInSql(r, true, e.days, act));
+    act.kinds.assign(items.size(), CellKind::kInteger);
+    act.sql = fmt::format("SELECT {} FROM {}{}", fmt::join(items, ", "), r.activity.table,
+                          Where(r.activity, q, Rows{}, act));
+    auto counted = db.Select(act.sql, act.params(), act.kinds, [&](std::span<const Cell> cells) {
+      std::size_t at = 0;
+      active_total = static_cast<std::uint64_t>(cells[at++].integer);
+      if (out.previous) previous_active = static_cast<std::uint64_t>(cells[at++].integer);
+      for (const EdgeBucket& e : edges) buckets[e.start].second = static_cast<std::uint64_t>(cells[at++].integer);
+    });
+    if (counted) return *counted;
+  }
+  // Several keys of a split level may share an agent in a bucket: level 3 counts them.
+  if (several_keys && (r.meta.split & RollupSplitBit(level, g)) != 0) {
+    Statement again(dialect);
+    again.kinds = {CellKind::kInteger, CellKind::kText};
+    TotalsSql(t, weigh, "", &again.kinds);
+    again.sql = distinct_from_finest(again);
+    auto recount = db.Select(again.sql, again.params(), again.kinds, [&](std::span<const Cell> cells) {
+      KpiTotals unused;
+      const std::uint64_t distinct = ReadTotals(t, weigh, cells, 2, unused);
+      if (const std::optional<Day> day = ParseIsoDay(cells[1].text)) buckets[*day].second = distinct;
+    });
+    if (recount) return *recount;
+  }
+  FinishDashboard(out, buckets, DashboardTotals{{}, {}, total, active_total, previous, previous_active}, t, opt);
+  return out;
+}
+
+Result<FilterChoices> RollupChoices(DbClient& db, const RollupSql& r, const Query& q) {
+  FilterChoices out;
+  out.min_day = r.meta.first_day;
+  out.max_day = r.meta.last_day;
+  const std::optional<Period> period = FilterPeriod(q.filter, r.meta.first_day, r.meta.last_day);
+  Statement st(r.rows.dialect);
+  st.kinds = {CellKind::kInteger, CellKind::kText};
+  std::vector<std::string> parts;
+  for (std::size_t d = 0; d < kDimensionCount; ++d) {
+    const std::optional<std::string>& name = r.activity.name[d];
+    if (!name) continue;
+    std::string where = Where(r.activity, q, Rows{false, std::nullopt, std::nullopt, static_cast<Dimension>(d)}, st);
+    where += fmt::format("{} {} <> ''", where.empty() ? " WHERE" : " AND", *name);
+    if (q.filter.HasDateRange()) {
+      where += fmt::format(" AND {}", DaysSql(r, kPresentDaysColumn, kUndatedPresentColumn, true, period, st));
+    }
+    parts.push_back(fmt::format("SELECT {}, {} FROM {}{} GROUP BY 2", d, *name, r.activity.table, where));
+  }
+  if (auto e = ReadChoices(db, st, parts, out)) return *e;
+  return out;
+}
+
+Result<Breakdown> RollupBreakdown(DbClient& db, const RollupSql& r, const Query& q, const BreakdownRequest& req,
+                                  const DashboardOptions& opt) {
+  const TableSql& t = r.rows;
+  Breakdown out = NoEntries(t, req.by, opt);
+  const std::optional<std::string>& by = t.name[Index(req.by)];
+  if (!by) return out;
+  const auto weigh = Weighed(t, opt.weighted);
+  const std::size_t level = RollupLevelFor(q, req.by);
+  const std::optional<Period> period = FilterPeriod(q.filter, r.meta.first_day, r.meta.last_day);
+  Statement st(t.dialect);
+  st.kinds = {CellKind::kText};
+  const std::string totals = TotalsSql(t, weigh, "0", &st.kinds);
+  // The sums per name: the months the range covers whole from the month rows, the days of
+  // the months it cuts from the day rows; without a range, every month and the rows
+  // without a day.
+  std::vector<std::string> parts;
+  auto part = [&](const Rows& rows, Granularity kind, std::string_view more = "") {
+    parts.push_back(fmt::format("SELECT {0}, {1} FROM {2}{3} AND {0} <> ''{4} GROUP BY {0}", *by, totals, t.table,
+                                RollupWhere(r, q, rows, st, level, kind), more));
+  };
+  if (!q.filter.HasDateRange()) {
+    part(Rows{}, Granularity::kMonth);
+    part(Rows{}, Granularity::kDay, fmt::format(" AND {} IS NULL", Quote(t.dialect, kRollupBucketColumn)));
+  } else if (!period) {
+    part(Rows{true, q.filter.from, q.filter.to, std::nullopt}, Granularity::kDay);
+  } else {
+    Day first = 0, last = 0;
+    std::vector<EdgeBucket> edges;
+    SplitPeriod(*period, Granularity::kMonth, r.meta, first, last, edges);
+    if (first <= last) part(Rows{true, first, last, std::nullopt}, Granularity::kMonth);
+    for (const EdgeBucket& e : edges) part(Rows{true, e.days.from, e.days.to, std::nullopt}, Granularity::kDay);
+  }
+  st.sql = fmt::format("{}", fmt::join(parts, " UNION ALL "));
+  std::map<std::string, KpiTotals, std::less<>> sums;
+  auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
+    if (!NameMatchesSearch(cells[0].text, req.search)) return;
+    KpiTotals part_read;
+    ReadTotals(t, weigh, cells, 1, part_read);
+    sums[std::string(cells[0].text)].Add(part_read);
+  });
+  if (read) return *read;
+  std::map<std::string, std::uint64_t, std::less<>> active;
+  if (r.activity.name[Index(Dimension::kAgent)]) {
+    Statement act(t.dialect);
+    act.kinds = {CellKind::kText, CellKind::kInteger};
+    const std::string count = ActiveInSql(r, q.filter.HasDateRange(), period, act);
+    std::string names = Where(r.activity, q, Rows{}, act);
+    names += fmt::format("{} {} <> ''", names.empty() ? " WHERE" : " AND", *by);
+    act.sql = fmt::format("SELECT {}, {} FROM {}{} GROUP BY 1", *by, count, r.activity.table, names);
+    auto counted = db.Select(act.sql, act.params(), act.kinds, [&](std::span<const Cell> cells) {
+      active[std::string(cells[0].text)] = static_cast<std::uint64_t>(cells[1].integer);
+    });
+    if (counted) return *counted;
+  }
+  std::vector<BreakdownEntry> entries;
+  for (const auto& [name, totals_of] : sums) {
+    const auto it = active.find(name);
+    entries.push_back(MakeBreakdownEntry(out, name, totals_of, it == active.end() ? 0 : it->second));
+  }
+  FinishBreakdown(out, std::move(entries), req);
+  return out;
+}
+
 class Pushdown final : public PushdownSource {
  public:
   Pushdown(DbUrl url, LoadOptions load, std::string label, PushdownOptions options)
@@ -345,7 +728,7 @@ class Pushdown final : public PushdownSource {
         distinct_agents(4, previous);
       }
       st.sql = fmt::format("{}", fmt::join(parts, " UNION ALL "));
-      std::map<Day, std::pair<KpiTotals, std::uint64_t>> buckets;
+      BucketTotals buckets;
       KpiTotals total, previous;
       std::uint64_t active_total = 0, previous_active = 0;
       auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
@@ -367,18 +750,9 @@ class Pushdown final : public PushdownSource {
         }
       });
       if (read) return *read;
-      std::vector<KpiTotals> slots;
-      std::vector<std::uint64_t> slot_active;
-      for (auto& [day, totals_of] : buckets) {
-        if (totals_of.first.rows == 0) continue;
-        out.days.push_back(day);
-        slots.push_back(totals_of.first);
-        slot_active.push_back(totals_of.second);
-      }
-      FillCards(out, DashboardTotals{slots, slot_active, total, active_total, previous, previous_active},
-                t.Columns(), opt);
+      FinishDashboard(out, buckets, DashboardTotals{{}, {}, total, active_total, previous, previous_active}, t, opt);
       return out;
-    });
+    }, [&](DbClient& db, const RollupSql& r) { return RollupDashboard(db, r, q, opt); });
   }
 
   Result<Answered<FilterChoices>> ComputeChoices(const Query& q) override {
@@ -396,27 +770,15 @@ class Pushdown final : public PushdownSource {
         where += fmt::format("{} {} <> ''", where.empty() ? " WHERE" : " AND", *t.name[d]);
         parts.push_back(fmt::format("SELECT {}, {} FROM {}{} GROUP BY 2", d, *t.name[d], t.table, where));
       }
-      if (parts.empty()) return out;
-      st.sql = fmt::format("{}", fmt::join(parts, " UNION ALL "));
-      auto read = db.Select(st.sql, st.params(), st.kinds, [&](std::span<const Cell> cells) {
-        out.names[static_cast<std::size_t>(cells[0].integer)].emplace_back(cells[1].text);
-      });
-      if (read) return *read;
-      for (auto& names : out.names) std::sort(names.begin(), names.end());
+      if (auto e = ReadChoices(db, st, parts, out)) return *e;
       return out;
-    });
+    }, [&](DbClient& db, const RollupSql& r) { return RollupChoices(db, r, q); });
   }
 
   Result<Answered<Breakdown>> ComputeBreakdown(const Query& q, const BreakdownRequest& req,
                                                const DashboardOptions& opt) override {
     return Ask<Breakdown>([&](DbClient& db, const TableSql& t, const TableFacts& facts) -> Result<Breakdown> {
-      Breakdown out;
-      out.by = req.by;
-      const SourceColumns columns = t.Columns();
-      for (std::size_t k = 0; k < kKpiCount; ++k) {
-        out.available[k] = KpiAvailable(kKpis[k], columns);
-        out.weighted[k] = KpiWeighted(k, opt.weighted);
-      }
+      Breakdown out = NoEntries(t, req.by, opt);
       const std::optional<std::string>& by = t.name[Index(req.by)];
       if (!by) return out;
       const auto weigh = Weighed(t, opt.weighted);
@@ -440,7 +802,7 @@ class Pushdown final : public PushdownSource {
                 [](const BreakdownEntry& a, const BreakdownEntry& b) { return a.name < b.name; });
       FinishBreakdown(out, std::move(entries), req);
       return out;
-    });
+    }, [&](DbClient& db, const RollupSql& r) { return RollupBreakdown(db, r, q, req, opt); });
   }
 
  private:
@@ -484,9 +846,10 @@ class Pushdown final : public PushdownSource {
     freed_.notify_one();
   }
 
-  // Runs `question` in one read-only transaction, after reading the columns and facts.
-  template <class T, class Fn>
-  Result<Answered<T>> Ask(Fn&& question) {
+  // Runs `question` in one read-only transaction, after reading the columns and facts; or
+  // `from_rollup` when the table has a current rollup.
+  template <class T, class Fn, class RollupFn>
+  Result<Answered<T>> Ask(Fn&& question, RollupFn&& from_rollup) {
     auto borrowed = Borrow();
     if (!borrowed) return borrowed.error();
     Lease db(*this, std::move(*borrowed));
@@ -497,7 +860,17 @@ class Pushdown final : public PushdownSource {
     };
     if (std::optional<Error> error = (*db).BeginRead()) return fail(*error);
     auto answered = [&]() -> Result<Answered<T>> {
-      auto t = ResolveColumns(url_, *db, load_);
+      auto columns = (*db).DescribeColumns();
+      if (!columns) return columns.error();
+      auto rollup = CurrentRollup(url_, load_, *db, *columns);
+      if (!rollup) return rollup.error();
+      if (*rollup) {
+        auto answer = from_rollup(*db, **rollup);
+        if (!answer) return answer.error();
+        Answered<T> out{std::move(*answer), RollupReport(**rollup)};
+        return out;
+      }
+      auto t = ResolveColumns(url_, &*columns, load_);
       if (!t) return t.error();
       auto facts = Facts(*db, *t);
       if (!facts) return facts.error();
@@ -546,6 +919,14 @@ class Pushdown final : public PushdownSource {
     });
     if (read) return *read;
     return facts;
+  }
+
+  LoadReport RollupReport(const RollupSql& r) const {
+    LoadReport report = r.rows.report;
+    report.source = label_;
+    report.rows_loaded = r.meta.source_rows;
+    report.loaded_at = UtcNowIso8601();
+    return report;
   }
 
   LoadReport Report(const TableSql& t, const TableFacts& facts) const {
