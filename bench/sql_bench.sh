@@ -7,19 +7,24 @@
 #   - the same from MariaDB beside `mariadb -e 'SELECT * ...' > /dev/null`
 #   - the plain per-day GROUP BY a dashboard tool would send PostgreSQL for one panel,
 #     beside the pushdown dashboard (mode=pushdown) from each database
+#   - the rollup: `keeta db setup --rollup` (its build time), then the same pushdown
+#     dashboard beside the same GROUP BY, and bench/pushdown_bench (each question's time in
+#     a running source, connection made)
 #   - a running server's refresh after 1,000 new rows: with `key=id` (reads the new rows)
 #     and without (reads the table), from the INSERT's commit to the API showing them
-# Usage: bench/sql_bench.sh [--rows N] [--runs K] [--build-dir DIR]
+# --pushdown-only: PostgreSQL's pushdown and rollup rows alone (for 10M rows).
+# Usage: bench/sql_bench.sh [--rows N] [--runs K] [--build-dir DIR] [--pushdown-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rows=1000000 runs=3 build=build/release
+rows=1000000 runs=3 build=build/release pushdown_only=0
 while (($#)); do
   case $1 in
+    --pushdown-only) pushdown_only=1; shift ;;
     --rows) rows=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
-    *) echo "usage: $0 [--rows N] [--runs K] [--build-dir DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--rows N] [--runs K] [--build-dir DIR] [--pushdown-only]" >&2; exit 2 ;;
   esac
 done
 keeta=$build/keeta
@@ -66,10 +71,12 @@ median_pair() {
 }
 
 echo "importing $rows rows ..."
-echo "  PostgreSQL: $(median "$keeta" import --data "$csv" --to "$pg?table=chats" --replace) s"
-echo "  MariaDB:    $(median "$keeta" import --data "$csv" --to "$my?table=chats" --replace) s"
+echo "  PostgreSQL: $(runs=1 median "$keeta" import --data "$csv" --to "$pg?table=chats" --replace) s"
+((pushdown_only)) ||
+  echo "  MariaDB:    $(runs=1 median "$keeta" import --data "$csv" --to "$my?table=chats" --replace) s"
 "${psql_[@]}" -c "VACUUM ANALYZE chats"
 
+if ((!pushdown_only)); then
 echo
 echo "snapshot load + one dashboard, $rows rows (median of $runs):"
 csv_s=$(median "$keeta" kpis --data "$csv" --format json)
@@ -83,6 +90,7 @@ printf '  %-44s %8s s   (%.2fx the anchor)\n' "keeta kpis, PostgreSQL" "$pg_s" "
 printf '  %-44s %8s s\n' "anchor: psql \\copy (SELECT *) TO /dev/null" "$copy_s"
 printf '  %-44s %8s s   (%.2fx the anchor)\n' "keeta kpis, MariaDB" "$my_s" "$(awk -v a="$my_s" -v b="$select_s" 'BEGIN {print a / b}')"
 printf '  %-44s %8s s\n' "anchor: mariadb -e 'SELECT *' > /dev/null" "$select_s"
+fi
 
 group_by="SELECT day, sum(total_chats), avg(avg_response_time), avg(csat),
   count(DISTINCT agent) FILTER (WHERE active_agents IS DISTINCT FROM 0), sum(escalations),
@@ -100,11 +108,33 @@ keeta_pushdown_agent() {
 }
 read -r pd_s gb_s < <(median_pair keeta_pushdown plain_group_by)
 read -r pda_s _ < <(median_pair keeta_pushdown_agent plain_group_by)
-my_pd_s=$(median "$keeta" kpis --data "$my?table=chats&mode=pushdown" --format json)
 printf '  %-44s %8s s\n' "plain per-day GROUP BY in PostgreSQL (psql)" "$gb_s"
 printf '  %-44s %8s s\n' "keeta kpis, pushdown, PostgreSQL" "$pd_s"
 printf '  %-44s %8s s\n' "  the same, one agent and three months" "$pda_s"
-printf '  %-44s %8s s\n' "keeta kpis, pushdown, MariaDB" "$my_pd_s"
+if ((!pushdown_only)); then
+  my_pd_s=$(median "$keeta" kpis --data "$my?table=chats&mode=pushdown" --format json)
+  printf '  %-44s %8s s\n' "keeta kpis, pushdown, MariaDB" "$my_pd_s"
+fi
+
+echo
+echo "rollup (keeta db setup --rollup), then the same questions, in turns with the GROUP BY:"
+printf '  %-44s %8s s\n' "keeta db setup --rollup, PostgreSQL" \
+  "$(runs=1 median "$keeta" db setup --data "$pg?table=chats" --rollup)"
+read -r rpd_s gb_s < <(median_pair keeta_pushdown plain_group_by)
+read -r rpda_s _ < <(median_pair keeta_pushdown_agent plain_group_by)
+printf '  %-44s %8s s\n' "plain per-day GROUP BY in PostgreSQL (psql)" "$gb_s"
+printf '  %-44s %8s s\n' "keeta kpis, pushdown + rollup (a process)" "$rpd_s"
+printf '  %-44s %8s s\n' "  the same, one agent and three months" "$rpda_s"
+echo "  each question in a running source (bench/pushdown_bench, wall time):"
+KEETA_PUSHDOWN_URL="$pg?table=chats&mode=pushdown" "$build/bench/pushdown_bench" \
+  --benchmark_min_time=0.5 2>/dev/null | sed -n 's/^\([A-Za-z].*real_time.*\)/    \1/p'
+if ((!pushdown_only)); then
+  printf '  %-44s %8s s\n' "keeta db setup --rollup, MariaDB" \
+    "$(runs=1 median "$keeta" db setup --data "$my?table=chats" --rollup)"
+  printf '  %-44s %8s s\n' "keeta kpis, pushdown + rollup, MariaDB" \
+    "$(median "$keeta" kpis --data "$my?table=chats&mode=pushdown" --format json)"
+fi
+((pushdown_only)) && exit 0
 
 # Refresh: a running server, 1,000 rows inserted in one statement; seconds from the
 # INSERT returning to /api/v1/kpis counting them (the trigger makes the change seen at once).
