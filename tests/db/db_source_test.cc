@@ -435,6 +435,17 @@ TEST_P(DbSourceTest, RollupIsReadOnlyWhileTheTableIsUnchangedAndRebuildsCatchUp)
   // A rollup built under other load options is not read.
   BuildRollup(table, {"--csat-scale", "5"});
   ExpectSameUpToRounding(Kpis(url), Kpis(grown.string()), "rollup of other options");
+  // Text columns are read from a current rollup only; once it is old, the error says how
+  // to bring it up to date.
+  const std::string text = NewTable("current_text");
+  const std::string cells = ReadFile(csv);
+  LoadAsText(csv, text, cells.substr(0, cells.find('\n')));
+  BuildRollup(text);
+  ExpectSameUpToRounding(Kpis(server_->Table(text, "&mode=pushdown")), Kpis(csv.string()), "text table");
+  server_->Exec("INSERT INTO " + text + " (day, agent, total_chats) VALUES ('2025-04-03', 'New', '11')");
+  const Ran old = Keeta({"kpis", "--data", server_->Table(text, "&mode=pushdown")});
+  EXPECT_NE(old.code, 0);
+  EXPECT_THAT(old.output, HasSubstr("bring its rollup up to date"));
   // A view's changes would pass its triggers by: it has no rollup.
   const std::string view = table + "_view";
   server_->Exec("CREATE VIEW " + view + " AS SELECT * FROM " + table);

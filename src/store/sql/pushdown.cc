@@ -356,17 +356,19 @@ struct RollupSql {
 };
 
 // The table's rollup when it is current (built from the table as it now is, under these
-// columns and load options); nullopt otherwise.
+// columns and load options); nullopt otherwise, with `old` set when there is one.
 Result<std::optional<RollupSql>> CurrentRollup(const DbUrl& url, const LoadOptions& load, DbClient& db,
-                                               const std::vector<ColumnInfo>& columns) {
+                                               const std::vector<ColumnInfo>& columns, bool& old) {
   auto names = RollupNamesOf(url);
   if (!names) return std::optional<RollupSql>();
   auto meta = ReadRollupMeta(db, *names);
   if (!meta) return meta.error();
+  old = meta->has_value();
   if (!*meta || (*meta)->built_changes != (*meta)->changes ||
       (*meta)->fingerprint != RollupFingerprint(columns, load)) {
     return std::optional<RollupSql>();
   }
+  old = false;
   std::vector<std::string_view> header;
   for (const ColumnInfo& c : columns) header.push_back(c.name);
   TableBuilder builder(load);
@@ -862,7 +864,8 @@ class Pushdown final : public PushdownSource {
     auto answered = [&]() -> Result<Answered<T>> {
       auto columns = (*db).DescribeColumns();
       if (!columns) return columns.error();
-      auto rollup = CurrentRollup(url_, load_, *db, *columns);
+      bool old_rollup = false;
+      auto rollup = CurrentRollup(url_, load_, *db, *columns, old_rollup);
       if (!rollup) return rollup.error();
       if (*rollup) {
         auto answer = from_rollup(*db, **rollup);
@@ -871,6 +874,10 @@ class Pushdown final : public PushdownSource {
         return out;
       }
       auto t = ResolveColumns(url_, &*columns, load_);
+      if (!t && old_rollup) {  // only a current rollup reads text columns
+        return Error{t.error().message + "; or bring its rollup up to date (keeta db setup --rollup, or a "
+                     "running keeta serve in pushdown mode does it)", "data"};
+      }
       if (!t) return t.error();
       auto facts = Facts(*db, *t);
       if (!facts) return facts.error();
