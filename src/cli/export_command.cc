@@ -94,7 +94,7 @@ int ExportCommand::Run() const {
       case Format::kXlsx:
       case Format::kPdf: {
         const exports::ReportInput input{*data, query, std::move(dashboard),
-                                         StampTime()};
+                                         StampTime(), {}};
         bytes = *format == Format::kXlsx
                     ? exports::XlsxReport(input, exports::XlsxOptions{!no_rows_})
                     : exports::PdfReport(input);

@@ -142,7 +142,7 @@ class Report {
 
   void Draw() {
     // Lay the notes out first: the page count appears on every page.
-    const auto notes = in_.data->report().Warnings();
+    const auto notes = in_.report().Warnings();
     const double cards_top = Header(/*draw=*/false);
     const double notes_top = CardsBottom(cards_top) + 20;
     // Notes run down two columns, then on to a new page.
@@ -281,7 +281,7 @@ class Report {
   }
 
   void Footer(int page) {
-    const LoadReport& report = in_.data->report();
+    const LoadReport& report = in_.report();
     const std::string left =
         fmt::format("Generated {} · Data: {} (loaded {}, {} rows)", FormatUtc(in_.generated_at),
                     report.source, report.loaded_at,

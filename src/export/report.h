@@ -11,6 +11,7 @@
 
 #include "core/dashboard.h"
 #include "core/dataset.h"
+#include "core/load_report.h"
 #include "core/query.h"
 #include "core/result.h"
 
@@ -18,10 +19,15 @@ namespace keeta::exports {
 
 // One view of one snapshot: the query and the dashboard computed for it.
 struct ReportInput {
+  // The rows, for the workbook's Rows sheet; null when none are loaded (mode=pushdown):
+  // the report is then made of the dashboard alone.
   std::shared_ptr<const Dataset> data;
   Query query;
   Dashboard dashboard;
   std::time_t generated_at = 0;  // shown as "Generated …" (UTC); StampTime() normally
+  LoadReport source_report;      // what was read, when `data` is null
+
+  const LoadReport& report() const { return data ? data->report() : source_report; }
 };
 
 // The export formats, by file extension.

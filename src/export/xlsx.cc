@@ -101,7 +101,6 @@ class Writer {
     worksheet_set_column(ws, 1, 1, 16, nullptr);
     worksheet_set_column(ws, 2, 2, 10, nullptr);
     worksheet_set_column(ws, 3, 7, 14, nullptr);
-    const Dataset& data = *in_.data;
     const Dashboard& dash = in_.dashboard;
     lxw_row_t r = 0;
     worksheet_write_string(ws, r++, 0, "Keeta — Support overview", title_);
@@ -115,10 +114,12 @@ class Writer {
     line("Filters", filters.empty() ? "none (all rows)" : fmt::format("{}", fmt::join(filters, "; ")));
     worksheet_write_string(ws, r, 0, "Rows in view", bold_);
     worksheet_write_number(ws, r++, 1, static_cast<double>(dash.rows), count_);
-    line("Data source", data.report().source);
-    line("Data loaded at", data.report().loaded_at);
+    line("Data source", in_.report().source);
+    line("Data loaded at", in_.report().loaded_at);
     line("Generated", FormatUtc(in_.generated_at));
-    if (!rows_sheet) {
+    if (!in_.data) {
+      line("Rows sheet", "none: the data is read from the database per question (mode=pushdown), no rows are loaded");
+    } else if (!rows_sheet) {
       line("Rows sheet", "left out of this report (rows.csv has every row)");
     } else if (dash.rows > max_rows) {
       line("Rows sheet", fmt::format("stopped at Excel's limit: the first {} of {} rows "
@@ -160,7 +161,7 @@ class Writer {
       }
       ++r;
     }
-    const auto warnings = data.report().Warnings();
+    const auto warnings = in_.report().Warnings();
     if (!warnings.empty()) {
       ++r;
       worksheet_write_string(ws, r++, 0, "Notes on the data", bold_);
@@ -275,9 +276,10 @@ Result<std::string> XlsxReport(const ReportInput& input, const XlsxOptions& opti
 
   Writer writer(wb, input);
   const std::size_t max_rows = std::min(options.max_rows, kXlsxMaxDataRows);
-  writer.Summary(options.include_rows, max_rows);
+  const bool rows_sheet = options.include_rows && input.data;
+  writer.Summary(rows_sheet, max_rows);
   writer.Daily();
-  if (options.include_rows) writer.Rows(max_rows);
+  if (rows_sheet) writer.Rows(max_rows);
   const lxw_error closed = workbook_close(wb);
   if (closed != LXW_NO_ERROR) {
     return Error{fmt::format("cannot write the workbook: {}", lxw_strerror(closed)), ""};

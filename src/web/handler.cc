@@ -692,12 +692,13 @@ void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
   }
   using exports::Format;
   Dashboard dashboard;
+  LoadReport pushdown_report;
   if (pushdown) {
-    if (*format != Format::kKpisCsv && *format != Format::kTrendsCsv) {
+    if (*format == Format::kRowsCsv) {
       SetError(res, path, http::status::not_implemented, "not_available",
-               "this export needs the rows, which mode=pushdown does not load: the cards "
-               "(kpis.csv) and trends (trends.csv) are available, or serve the table in "
-               "snapshot mode");
+               "rows.csv needs the rows, which mode=pushdown does not load: the cards "
+               "(kpis.csv), trends (trends.csv) and the XLSX and PDF reports (without a Rows "
+               "sheet) are available, or serve the table in snapshot mode");
       return;
     }
     auto answered = pushdown->ComputeDashboard(q, *options);
@@ -709,6 +710,7 @@ void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
       return;
     }
     dashboard = std::move(answered->answer);
+    pushdown_report = std::move(answered->report);
   } else {
     dashboard = ComputeDashboard(*snapshot, q, *options);
   }
@@ -751,7 +753,8 @@ void Handler::Impl::ServeExport(const Request& req, const RequestContext& ctx,
       const bool include_rows = std::none_of(params->begin(), params->end(), [](const auto& kv) {
         return kv.first == "rows" && kv.second == "0";
       });
-      const exports::ReportInput input{std::move(snapshot), q, std::move(dashboard), StampTime()};
+      const exports::ReportInput input{std::move(snapshot), q, std::move(dashboard), StampTime(),
+                                       std::move(pushdown_report)};
       auto bytes = *format == Format::kXlsx
                        ? exports::XlsxReport(input, exports::XlsxOptions{include_rows})
                        : exports::PdfReport(input);

@@ -426,8 +426,8 @@ void AppendExportMenu(std::string& out, const PageView& view, bool in_memory) {
       {"kpis.csv", "KPIs", "CSV", false},
       {"trends.csv", "Daily trends", "CSV", false},
       {"rows.csv", "Rows", "CSV", true},
-      {"report.xlsx", "Excel workbook", "XLSX", true},
-      {"report.pdf", "PDF report", "PDF", true},
+      {"report.xlsx", "Excel workbook", "XLSX", false},  // without its Rows sheet then
+      {"report.pdf", "PDF report", "PDF", false},
   };
   const std::string url = ViewUrl(view, ViewChange{});  // the whole view, as its URL says
   const std::string query = url.substr(std::min(url.find('?'), url.size()));

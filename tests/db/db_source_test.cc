@@ -632,6 +632,26 @@ TEST_P(DbSourceTest, PushdownServesThePageAndTheApiWithTheSnapshotsAnswers) {
   const auto rows = pushdown.Get("/export/rows.csv");
   EXPECT_EQ(rows.result_int(), 501);
   EXPECT_THAT(rows.body(), HasSubstr("mode=pushdown"));
+  // The reports are made of the dashboard alone: the workbook has no Rows sheet and says why.
+  EXPECT_THAT(page.body(), HasSubstr("/export/report.xlsx"));
+  EXPECT_THAT(page.body(), HasSubstr("/export/report.pdf"));
+  const auto pdf = pushdown.Get("/export/report.pdf?team_leader=Sara");
+  ASSERT_EQ(pdf.result_int(), 200) << pdf.body();
+  EXPECT_TRUE(pdf.body().starts_with("%PDF-"));
+  auto workbook = [&](const Serving& from, std::string_view name) {
+    const auto res = from.Get("/export/report.xlsx?team_leader=Sara&rows=0");
+    EXPECT_EQ(res.result_int(), 200) << res.body();
+    const fs::path file = fs::temp_directory_path() / (UniqueTable(name) + ".xlsx");
+    std::ofstream(file, std::ios::binary) << res.body();
+    files_.push_back(file);
+    const Ran read = ::keeta::test::Run({"/usr/bin/python3", KEETA_SOURCE_DIR "/tests/tools/xlsx_to_json.py", file.string()});
+    EXPECT_EQ(read.code, 0) << read.output;
+    return Json::parse(read.output);
+  };
+  const Json from_db = workbook(pushdown, "pushdown.xlsx"), from_memory = workbook(snapshot, "snapshot.xlsx");
+  EXPECT_FALSE(from_db["sheets"].contains("Rows"));
+  EXPECT_THAT(from_db["sheets"]["Summary"].dump(), HasSubstr("mode=pushdown"));
+  ExpectSameUpToRounding(from_db["sheets"]["Daily"], from_memory["sheets"]["Daily"], "Daily sheet");
   EXPECT_EQ(pushdown.Get("/healthz").body(), "ok");
   EXPECT_THAT(pushdown.Stop(), HasSubstr("mode=pushdown: each answer asked of the database"));
 }

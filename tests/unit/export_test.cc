@@ -410,7 +410,7 @@ TEST_F(ExportTest, WorkbookReadByOpenpyxlHasTheApiValues) {
 }
 
 TEST_F(ExportTest, WorkbookRowsStopAtTheLimitAndSummarySaysSo) {
-  exports::ReportInput input{data_, Query{}, ComputeDashboard(*data_, Query{}), 0};
+  exports::ReportInput input{data_, Query{}, ComputeDashboard(*data_, Query{}), 0, {}};
   auto bytes = exports::XlsxReport(input, exports::XlsxOptions{.include_rows = true, .max_rows = 2});
   ASSERT_TRUE(bytes.ok()) << bytes.error().message;
   const json book = json::parse(RunTool({kPython, KEETA_SOURCE_DIR "/tests/tools/xlsx_to_json.py",
