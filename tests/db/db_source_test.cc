@@ -435,6 +435,10 @@ TEST_P(DbSourceTest, RollupIsReadOnlyWhileTheTableIsUnchangedAndRebuildsCatchUp)
   // A rollup built under other load options is not read.
   BuildRollup(table, {"--csat-scale", "5"});
   ExpectSameUpToRounding(Kpis(url), Kpis(grown.string()), "rollup of other options");
+  // Nor one whose tables are not all there.
+  BuildRollup(table);
+  server_->Exec("DROP TABLE " + table + "_keeta_activity");
+  ExpectSameUpToRounding(Kpis(url), Kpis(grown.string()), "rollup without its activity table");
   // Text columns are read from a current rollup only; once it is old, the error says how
   // to bring it up to date.
   const std::string text = NewTable("current_text");

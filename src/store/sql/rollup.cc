@@ -159,18 +159,23 @@ Result<std::int64_t> SelectInteger(DbClient& db, const std::string& sql, const s
   return value;
 }
 
-// The URL's table in the catalog: where MySQL looks it up (its schema, or the database).
-std::vector<std::string> MySqlTableParams(const DbUrl& url) { return {url.schema, url.table}; }
-constexpr const char* kMySqlTableWhere =
-    "WHERE table_schema = COALESCE(NULLIF(?, ''), DATABASE()) AND table_name = ?";
-
-Result<bool> TableExists(DbClient& db, const DbUrl& url) {
-  auto found = url.kind == Dialect::kPostgres
-                   ? SelectInteger(db, "SELECT CASE WHEN to_regclass($1) IS NULL THEN 0 ELSE 1 END", {QuotedTable(url)})
-                   : SelectInteger(db, fmt::format("SELECT COUNT(*) FROM information_schema.tables {}", kMySqlTableWhere),
-                                   MySqlTableParams(url));
+// Whether all three of the rollup's tables are there (one dropped by hand: no rollup).
+Result<bool> RollupTablesExist(DbClient& db, const RollupNames& names) {
+  const std::vector<const DbUrl*> tables = {&names.rollup, &names.activity, &names.meta};
+  Result<std::int64_t> found = std::int64_t{0};
+  if (names.meta.kind == Dialect::kPostgres) {
+    std::vector<std::string> quoted;
+    for (const DbUrl* t : tables) quoted.push_back(QuotedTable(*t));
+    found = SelectInteger(db, "SELECT (CASE WHEN to_regclass($1) IS NULL THEN 0 ELSE 1 END) + (CASE WHEN "
+                              "to_regclass($2) IS NULL THEN 0 ELSE 1 END) + (CASE WHEN to_regclass($3) IS NULL "
+                              "THEN 0 ELSE 1 END)", quoted);
+  } else {
+    found = SelectInteger(db, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                              "COALESCE(NULLIF(?, ''), DATABASE()) AND table_name IN (?, ?, ?)",
+                          {names.meta.schema, names.rollup.table, names.activity.table, names.meta.table});
+  }
   if (!found) return found.error();
-  return *found > 0;
+  return *found == static_cast<std::int64_t>(tables.size());
 }
 
 // Whether the URL names a view (whose changes no trigger on it sees) rather than a table.
@@ -178,9 +183,9 @@ Result<bool> IsView(DbClient& db, const DbUrl& url) {
   auto view = url.kind == Dialect::kPostgres
                   ? SelectInteger(db, "SELECT CASE WHEN relkind IN ('r', 'p') THEN 0 ELSE 1 END FROM pg_class "
                                       "WHERE oid = to_regclass($1)", {QuotedTable(url)})
-                  : SelectInteger(db, fmt::format("SELECT CASE WHEN table_type = 'VIEW' THEN 1 ELSE 0 END "
-                                                  "FROM information_schema.tables {}", kMySqlTableWhere),
-                                  MySqlTableParams(url));
+                  : SelectInteger(db, "SELECT CASE WHEN table_type = 'VIEW' THEN 1 ELSE 0 END FROM "
+                                      "information_schema.tables WHERE table_schema = COALESCE(NULLIF(?, ''), "
+                                      "DATABASE()) AND table_name = ?", {url.schema, url.table});
   if (!view) return view.error();
   return *view != 0;
 }
@@ -209,7 +214,7 @@ std::string RollupFingerprint(const std::vector<ColumnInfo>& columns, const Load
 }
 
 Result<std::optional<RollupMeta>> ReadRollupMeta(DbClient& db, const RollupNames& names) {
-  auto exists = TableExists(db, names.meta);
+  auto exists = RollupTablesExist(db, names);
   if (!exists) return exists.error();
   if (!*exists) return std::optional<RollupMeta>();
   const bool pg = names.meta.kind == Dialect::kPostgres;

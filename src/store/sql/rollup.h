@@ -69,7 +69,8 @@ struct RollupMeta {
 // under: a rollup built under other ones is not read.
 std::string RollupFingerprint(const std::vector<ColumnInfo>& columns, const LoadOptions& load);
 
-// The rollup's meta row as the current read sees it; nullopt when the table has no rollup.
+// The rollup's meta row as the current read sees it; nullopt when the table has no rollup
+// (or one of its three tables is gone).
 Result<std::optional<RollupMeta>> ReadRollupMeta(DbClient& db, const RollupNames& names);
 
 struct RollupBuilt {
