@@ -317,6 +317,12 @@ Result<RollupBuilt> BuildRollup(const DbUrl& given, const LoadOptions& load, con
   tables.push_back(std::move(activity));
   const SqlStatement finish = FinishStatement(url, *names, changes, builder.summary(), (*data)->report(),
                                               RollupFingerprint(columns, load));
+  if (url.kind == Dialect::kMySql) {
+    // MySQL swaps the tables in before `finish` records what they hold: until then the
+    // old meta row must not vouch for them.
+    const SqlStatement unvouched{fmt::format("UPDATE {} SET built_changes = NULL", QuotedTable(names->meta)), {}};
+    if (auto e = RunStatements(url, {unvouched})) return *e;
+  }
   if (auto e = ReplaceTables(url, tables, finish, stop)) return *e;
   return built;
 }
