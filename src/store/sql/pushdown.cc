@@ -385,7 +385,7 @@ Result<std::optional<RollupSql>> CurrentRollup(const DbUrl& url, const LoadOptio
       case TableBuilder::Kind::kName:
         r.rows.name[t.index] = r.activity.name[t.index] = Quote(url.kind, kDimensionColumns[t.index]);
         break;
-      case TableBuilder::Kind::kMeasure: r.rows.value[t.index] = r.rows.raw[t.index] = ""; break;
+      case TableBuilder::Kind::kMeasure: r.rows.value[t.index] = ""; break;
     }
   }
   r.rows.report = builder.report();
