@@ -390,6 +390,12 @@ Result<std::optional<RollupSql>> CurrentRollup(const DbUrl& url, const LoadOptio
   }
   r.rows.report = builder.report();
   r.rows.report.scaled_percent_columns = r.meta.scaled_percent_columns;
+  // What the build's read of the rows found (the rollup holds those rows), but for what
+  // the header says anyway.
+  const std::vector<std::string> from_header = r.rows.report.Warnings();
+  for (const std::string& note : r.meta.notes) {
+    if (std::find(from_header.begin(), from_header.end(), note) == from_header.end()) r.rows.report.notes.push_back(note);
+  }
   return std::optional<RollupSql>(std::move(r));
 }
 

@@ -32,6 +32,19 @@ std::string Joined(const std::vector<std::string>& items, std::string_view by) {
   return fmt::format("{}", fmt::join(items, by));
 }
 
+std::vector<std::string> Split(std::string_view text, char by) {
+  std::vector<std::string> items;
+  for (std::string_view rest = text; !rest.empty();) {
+    const std::size_t at = rest.find(by);
+    items.emplace_back(rest.substr(0, at));
+    rest = at == std::string_view::npos ? std::string_view() : rest.substr(at + 1);
+  }
+  return items;
+}
+
+// Between the build's load notes in the meta row (a note may hold a comma or a newline).
+constexpr char kNoteSeparator = '\x1e';
+
 std::vector<TableFill::Column> RollupColumns() {
   std::vector<TableFill::Column> columns{{std::string(kRollupLevelColumn), Type::kInteger},
                                          {std::string(kRollupKindColumn), Type::kInteger},
@@ -102,7 +115,7 @@ std::vector<SqlStatement> SetupStatements(const DbUrl& url, const RollupNames& n
     const std::string fn = QuotedTable(Renamed(url, url.table + "_keeta_count"));
     out.push_back({fmt::format("CREATE TABLE IF NOT EXISTS {} (changes bigint NOT NULL, built_changes bigint, "
                                "built_at text, source_rows bigint, first_day date, last_day date, "
-                               "scaled text, fingerprint text, split bigint)", meta), {}});
+                               "scaled text, fingerprint text, split bigint, notes text)", meta), {}});
     out.push_back({fmt::format("INSERT INTO {0} (changes) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {0})", meta), {}});
     out.push_back({fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $keeta$ "
                                "BEGIN UPDATE {} SET changes = changes + 1; RETURN NULL; END $keeta$", fn, meta), {}});
@@ -113,7 +126,7 @@ std::vector<SqlStatement> SetupStatements(const DbUrl& url, const RollupNames& n
   }
   out.push_back({fmt::format("CREATE TABLE IF NOT EXISTS {} (changes BIGINT NOT NULL, built_changes BIGINT, "
                              "built_at VARCHAR(40), source_rows BIGINT, first_day DATE, last_day DATE, "
-                             "scaled TEXT, fingerprint MEDIUMTEXT, split BIGINT) "
+                             "scaled TEXT, fingerprint MEDIUMTEXT, split BIGINT, notes MEDIUMTEXT) "
                              "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", meta), {}});
   out.push_back({fmt::format("INSERT INTO {0} (changes) SELECT 0 FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM {0})", meta), {}});
   for (const char* op : {"INSERT", "UPDATE", "DELETE"}) {
@@ -136,10 +149,11 @@ SqlStatement FinishStatement(const DbUrl& url, const RollupNames& names, std::in
   SqlStatement st;
   // Each placeholder is made in the order the values are pushed below.
   const std::string built_changes = integer(), built_at = p(), rows = integer(), first = date(), last = date(),
-                    scaled = p(), print = p(), split = integer();
+                    scaled = p(), print = p(), split = integer(), notes = p();
   st.sql = fmt::format("UPDATE {} SET built_changes = {}, built_at = {}, source_rows = {}, first_day = {}, "
-                       "last_day = {}, scaled = {}, fingerprint = {}, split = {}",
-                       QuotedTable(names.meta), built_changes, built_at, rows, first, last, scaled, print, split);
+                       "last_day = {}, scaled = {}, fingerprint = {}, split = {}, notes = {}",
+                       QuotedTable(names.meta), built_changes, built_at, rows, first, last, scaled, print, split,
+                       notes);
   st.params = {std::to_string(changes),
                UtcNowIso8601(),
                std::to_string(summary.rows),
@@ -147,7 +161,8 @@ SqlStatement FinishStatement(const DbUrl& url, const RollupNames& names, std::in
                summary.last_day ? FormatDay(*summary.last_day) : std::string(),
                Joined(report.scaled_percent_columns, ","),
                fingerprint,
-               std::to_string(summary.split)};
+               std::to_string(summary.split),
+               Joined(report.Warnings(), std::string_view(&kNoteSeparator, 1))};
   return st;
 }
 
@@ -221,10 +236,11 @@ Result<std::optional<RollupMeta>> ReadRollupMeta(DbClient& db, const RollupNames
   const char* text = pg ? "text" : "CHAR";
   const std::string sql = fmt::format(
       "SELECT changes, built_changes, built_at, source_rows, CAST(first_day AS {0}), CAST(last_day AS {0}), "
-      "scaled, fingerprint, split FROM {1}", text, QuotedTable(names.meta));
+      "scaled, fingerprint, split, notes FROM {1}", text, QuotedTable(names.meta));
   static constexpr CellKind kinds[] = {CellKind::kInteger, CellKind::kInteger, CellKind::kText,
                                        CellKind::kInteger, CellKind::kText,    CellKind::kText,
-                                       CellKind::kText,    CellKind::kText,    CellKind::kInteger};
+                                       CellKind::kText,    CellKind::kText,    CellKind::kInteger,
+                                       CellKind::kText};
   std::optional<RollupMeta> meta;
   auto read = db.Select(sql, {}, kinds, [&](std::span<const Cell> c) {
     RollupMeta m;
@@ -234,13 +250,10 @@ Result<std::optional<RollupMeta>> ReadRollupMeta(DbClient& db, const RollupNames
     m.source_rows = static_cast<std::uint64_t>(c[3].integer);
     if (!c[4].null) m.first_day = ParseIsoDay(c[4].text);
     if (!c[5].null) m.last_day = ParseIsoDay(c[5].text);
-    for (std::string_view rest = c[6].text; !rest.empty();) {
-      const std::size_t comma = rest.find(',');
-      m.scaled_percent_columns.emplace_back(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    }
+    m.scaled_percent_columns = Split(c[6].text, ',');
     m.fingerprint = std::string(c[7].text);
     m.split = static_cast<std::uint32_t>(c[8].integer);
+    m.notes = Split(c[9].text, kNoteSeparator);
     meta = std::move(m);
   });
   if (read) return *read;

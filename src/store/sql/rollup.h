@@ -63,6 +63,7 @@ struct RollupMeta {
   std::vector<std::string> scaled_percent_columns;
   std::string fingerprint;
   std::uint32_t split = 0;  // core/rollup.h RollupSplitBit
+  std::vector<std::string> notes;  // the build's load report (invalid cells, days, rules)
 };
 
 // The text that names the columns (with their types) and load options a rollup is built
