@@ -289,6 +289,33 @@ TEST_P(DbSourceTest, PushdownGivesTheCsvPathsJsonForEveryCaseAndFilter) {
   }
 }
 
+// PostgreSQL's float8 holds NaN and infinities, which no CSV cell can: snapshot mode reads
+// them as invalid cells, and pushdown (which first sums the plain doubles) must leave them
+// out just the same, in the current period, the previous one and the active agents' test.
+TEST_P(DbSourceTest, PostgresNaNAndInfinitiesAreMissingInPushdownAsInTheSnapshot) {
+  if (server_->kind != "pg") GTEST_SKIP() << "MySQL's DOUBLE holds no NaN or infinity";
+  const fs::path csv = Csv("non_finite", "");
+  ASSERT_EQ(Keeta({"generate", "--rows", "3000", "--seed", "11", "--out", csv.string()}).code, 0);
+  const std::string table = NewTable("non_finite");
+  Import(csv, table);
+  const std::string snapshot = server_->Table(table);
+  const std::string pushdown = server_->Table(table, "&mode=pushdown");
+  const std::vector<std::string> february = {"--from-date", "2025-02-01", "--to-date", "2025-02-28"};
+  const Json before = Kpis(pushdown, february);
+  server_->Exec("UPDATE " + table + " SET total_chats = 'NaN' WHERE day = '2025-02-03'");
+  server_->Exec("UPDATE " + table + " SET csat = 'Infinity' WHERE day = '2025-01-10'");
+  server_->Exec("UPDATE " + table + " SET avg_queue_time = '-Infinity', active_agents = 'NaN' "
+                "WHERE day = '2025-02-14'");
+  const Json after = Kpis(pushdown, february);
+  EXPECT_NE(after, before) << "the updates must change February's numbers";
+  for (std::vector<std::string> view : kPushdownViews) {
+    std::string named = "non-finite cells";
+    for (const std::string& flag : view) named += " " + flag;
+    ExpectSameUpToRounding(Kpis(pushdown, view), Kpis(snapshot, view), named);
+  }
+  ExpectSameUpToRounding(after, Kpis(snapshot, february), "february");
+}
+
 TEST_P(DbSourceTest, PushdownChoicesAndBreakdownsEqualTheEnginesInEveryScope) {
   const fs::path csv = Csv("scoped", "");
   ASSERT_EQ(Keeta({"generate", "--rows", "15000", "--seed", "9", "--out", csv.string()}).code, 0);

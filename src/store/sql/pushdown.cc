@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <condition_variable>
 #include <fmt/format.h>
 #include <map>
@@ -34,7 +35,12 @@ struct TableSql {
   std::optional<std::string> day;                               // a date, NULL when none
   std::array<std::optional<std::string>, kDimensionCount> name;  // trimmed, "" when NULL
   std::array<std::optional<std::string>, kMeasureCount> raw;     // double, NULL = missing
-  std::array<std::optional<std::string>, kMeasureCount> value;   // raw after the CSAT scale
+  std::array<std::optional<std::string>, kMeasureCount> value;   // summed: after the CSAT scale
+  // PostgreSQL only: `value` sums the plain doubles, without raw's per-row test, and a sum
+  // read back as NaN or an infinity (a non-finite cell among the rows) sets
+  // `saw_non_finite`, upon which the question is asked again per row (NumberCheck).
+  bool unchecked = false;
+  mutable bool saw_non_finite = false;  // one question, on one thread
   LoadReport report;  // the header's report: missing columns, unmatched headers
   bool rollup = false;  // the rollup table: measures are its sum/count columns (value[m] set
                         // only to say the table has the measure)
@@ -63,6 +69,12 @@ std::string NumberSql(Dialect dialect, const std::string& column) {
   return fmt::format("CAST({} AS DOUBLE)", column);
 }
 
+// How sums treat PostgreSQL's NaN and infinities, which a CSV cell cannot hold and which
+// therefore count as missing. Testing every cell costs a third of a dashboard's time, and
+// such cells are rare, so a question first sums the plain doubles: any such cell among its
+// rows turns its sum non-finite, and only then is it asked again with the per-row test.
+enum class NumberCheck { kAfterSum, kPerRow };
+
 std::string DateText(Dialect dialect, const std::string& expr) {
   return dialect == Dialect::kPostgres ? fmt::format("CAST({} AS text)", expr)
                                        : fmt::format("CAST({} AS CHAR)", expr);
@@ -84,7 +96,7 @@ std::string BucketSql(Dialect dialect, const std::string& day, Granularity g) {
 }
 
 Result<TableSql> ResolveColumns(const DbUrl& url, const std::vector<ColumnInfo>* columns,
-                                const LoadOptions& load) {
+                                const LoadOptions& load, NumberCheck check) {
   std::vector<std::string_view> header;
   for (const ColumnInfo& c : *columns) header.push_back(c.name);
   TableBuilder builder(load);
@@ -92,6 +104,7 @@ Result<TableSql> ResolveColumns(const DbUrl& url, const std::vector<ColumnInfo>*
   TableSql sql;
   sql.dialect = url.kind;
   sql.table = QuotedTable(url);
+  sql.unchecked = url.kind == Dialect::kPostgres && check == NumberCheck::kAfterSum;
   for (const TableBuilder::Target& t : builder.targets()) {
     const ColumnInfo& column = (*columns)[t.field];
     const std::string quoted = Quote(url.kind, column.name);
@@ -116,8 +129,9 @@ Result<TableSql> ResolveColumns(const DbUrl& url, const std::vector<ColumnInfo>*
                                    column.name), "data"};
         }
         sql.raw[t.index] = NumberSql(url.kind, quoted);
+        const std::string summed = sql.unchecked ? fmt::format("{}::float8", quoted) : *sql.raw[t.index];
         const bool rating = t.index == Index(Measure::kCsat) && load.csat_scale == 5;
-        sql.value[t.index] = rating ? fmt::format("(({}) - 1) * 25", *sql.raw[t.index]) : sql.raw[t.index];
+        sql.value[t.index] = rating ? fmt::format("(({}) - 1) * 25", summed) : summed;
         break;
       }
     }
@@ -276,9 +290,11 @@ std::uint64_t ReadTotals(const TableSql& t, const std::array<bool, kMeasureCount
     if (!t.value[m]) continue;
     out.sum[m] = cells[at++].number;
     out.count[m] = static_cast<std::uint64_t>(cells[at++].integer);
+    if (t.unchecked && !std::isfinite(out.sum[m])) t.saw_non_finite = true;
     if (!weigh[m]) continue;
     out.weighted_sum[m] = cells[at++].number;
     out.weight[m] = cells[at++].number;
+    if (t.unchecked && !std::isfinite(out.weighted_sum[m] + out.weight[m])) t.saw_non_finite = true;
   }
   return static_cast<std::uint64_t>(cells[at].integer);
 }
@@ -879,7 +895,7 @@ class Pushdown final : public PushdownSource {
         Answered<T> out{std::move(*answer), RollupReport(**rollup)};
         return out;
       }
-      auto t = ResolveColumns(url_, &*columns, load_);
+      auto t = ResolveColumns(url_, &*columns, load_, NumberCheck::kAfterSum);
       if (!t && old_rollup) {  // only a current rollup reads text columns
         return Error{t.error().message + "; or bring its rollup up to date (keeta db setup --rollup, or a "
                      "running keeta serve in pushdown mode does it)", "data"};
@@ -888,6 +904,11 @@ class Pushdown final : public PushdownSource {
       auto facts = Facts(*db, *t);
       if (!facts) return facts.error();
       auto answer = question(*db, *t, *facts);
+      if (answer && t->saw_non_finite) {
+        auto checked = ResolveColumns(url_, &*columns, load_, NumberCheck::kPerRow);
+        if (!checked) return checked.error();
+        answer = question(*db, *checked, *facts);
+      }
       if (!answer) return answer.error();
       Answered<T> out{std::move(*answer), Report(*t, *facts)};
       return out;
