@@ -35,7 +35,8 @@ struct TableSql {
   std::optional<std::string> day;                               // a date, NULL when none
   std::array<std::optional<std::string>, kDimensionCount> name;  // trimmed, "" when NULL
   std::array<std::optional<std::string>, kMeasureCount> raw;     // double, NULL = missing
-  std::array<std::optional<std::string>, kMeasureCount> value;   // summed: after the CSAT scale
+  std::array<std::optional<std::string>, kMeasureCount> summed;  // double as summed (unchecked)
+  std::array<std::optional<std::string>, kMeasureCount> value;   // summed after the CSAT scale
   // PostgreSQL only: `value` sums the plain doubles, without raw's per-row test, and a sum
   // read back as NaN or an infinity (a non-finite cell among the rows) sets
   // `saw_non_finite`, upon which the question is asked again per row (NumberCheck).
@@ -129,9 +130,9 @@ Result<TableSql> ResolveColumns(const DbUrl& url, const std::vector<ColumnInfo>*
                                    column.name), "data"};
         }
         sql.raw[t.index] = NumberSql(url.kind, quoted);
-        const std::string summed = sql.unchecked ? fmt::format("{}::float8", quoted) : *sql.raw[t.index];
+        sql.summed[t.index] = sql.unchecked ? fmt::format("{}::float8", quoted) : *sql.raw[t.index];
         const bool rating = t.index == Index(Measure::kCsat) && load.csat_scale == 5;
-        sql.value[t.index] = rating ? fmt::format("(({}) - 1) * 25", summed) : summed;
+        sql.value[t.index] = rating ? fmt::format("(({}) - 1) * 25", *sql.summed[t.index]) : sql.summed[t.index];
         break;
       }
     }
@@ -226,7 +227,10 @@ std::array<bool, kMeasureCount> Weighed(const TableSql& t, const Weighting& weig
 std::optional<std::pair<std::string, std::string>> ActiveSql(const TableSql& t) {
   const std::optional<std::string>& agent = t.name[Index(Dimension::kAgent)];
   if (!agent) return std::nullopt;
-  const std::optional<std::string>& active = t.raw[Index(Measure::kActiveAgents)];
+  // PostgreSQL's plain double gives the same test without raw's per-row check: NaN and
+  // the infinities are missing there (active), and are not 0 here (active).
+  const std::optional<std::string>& active = t.unchecked ? t.summed[Index(Measure::kActiveAgents)]
+                                                         : t.raw[Index(Measure::kActiveAgents)];
   std::string when = fmt::format("{} <> ''", *agent);
   if (active) when += fmt::format(" AND ({0} IS NULL OR {0} <> 0)", *active);
   return std::pair{when, *agent};
