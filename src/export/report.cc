@@ -56,13 +56,25 @@ std::string FileName(Format format, const Filter& filter, const Dashboard& dashb
 }
 
 std::string PeriodText(const Filter& filter, const Dashboard& dashboard) {
-  std::optional<Day> first = filter.from, last = filter.to;
-  if (!first && !dashboard.days.empty()) first = dashboard.days.front();
-  if (!last && !dashboard.days.empty()) last = dashboard.days.back();
+  // An end the filter leaves open is the view's first or last trend bucket, named as one:
+  // a week's or month's start is not a day with data.
+  auto bucket = [&](Day start) {
+    switch (dashboard.granularity) {
+      case Granularity::kDay: break;
+      case Granularity::kWeek: return "the week of " + FormatDay(start);
+      case Granularity::kMonth: return FormatDay(start).substr(0, 7);
+    }
+    return FormatDay(start);
+  };
+  std::optional<std::string> first, last;
+  if (filter.from) first = FormatDay(*filter.from);
+  else if (!dashboard.days.empty()) first = bucket(dashboard.days.front());
+  if (filter.to) last = FormatDay(*filter.to);
+  else if (!dashboard.days.empty()) last = bucket(dashboard.days.back());
   if (!first && !last) return "all days";
-  if (!first) return "until " + FormatDay(*last);
-  if (!last) return "from " + FormatDay(*first);
-  return fmt::format("{} – {}", FormatDay(*first), FormatDay(*last));
+  if (!first) return "until " + *last;
+  if (!last) return "from " + *first;
+  return fmt::format("{} – {}", *first, *last);
 }
 
 std::string PreviousPeriodText(const Dashboard& dashboard) {

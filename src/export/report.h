@@ -42,7 +42,8 @@ std::string_view ContentType(Format format);
 // `keeta-kpis_2025-01-01_2025-01-31.csv`; `keeta-<what>.<ext>` when there is no day.
 std::string FileName(Format format, const Filter& filter, const Dashboard& dashboard);
 
-// "2025-01-01 – 2025-01-31" (filter dates, else the data's days), or "all days".
+// "2025-01-01 – 2025-01-31": the filter's dates, else the view's first and last trend
+// bucket ("the week of 2024-12-30", "2025-01" for a month); "all days" with neither.
 std::string PeriodText(const Filter& filter, const Dashboard& dashboard);
 
 // "compared with 2024-12-01 – 2024-12-31", or "" when the view has no previous period.

@@ -337,6 +337,22 @@ TEST_F(ExportTest, RoutesNameTheirFilesByWhatAndPeriod) {
   }
 }
 
+TEST(ExportPeriod, OpenEndsNameTheFirstAndLastTrendBucket) {
+  Dashboard d;
+  d.days = {*ParseIsoDay("2024-12-30"), *ParseIsoDay("2025-12-29")};
+  d.granularity = Granularity::kWeek;
+  EXPECT_EQ(exports::PeriodText(Filter{}, d), "the week of 2024-12-30 – the week of 2025-12-29");
+  Filter from;
+  from.from = ParseIsoDay("2025-01-02");
+  EXPECT_EQ(exports::PeriodText(from, d), "2025-01-02 – the week of 2025-12-29");
+  d.days = {*ParseIsoDay("2025-01-01"), *ParseIsoDay("2025-12-01")};
+  d.granularity = Granularity::kMonth;
+  EXPECT_EQ(exports::PeriodText(Filter{}, d), "2025-01 – 2025-12");
+  d.granularity = Granularity::kDay;
+  EXPECT_EQ(exports::PeriodText(Filter{}, d), "2025-01-01 – 2025-12-01");
+  EXPECT_EQ(exports::PeriodText(Filter{}, Dashboard{}), "all days");
+}
+
 TEST_F(ExportTest, BadInputIsAClearError) {
   const web::Response bad_date = Get("/export/kpis.csv?from_date=2025-02-30");
   EXPECT_EQ(bad_date.result(), web::http::status::bad_request);
