@@ -71,9 +71,9 @@ std::string NumberSql(Dialect dialect, const std::string& column) {
 }
 
 // How sums treat PostgreSQL's NaN and infinities, which a CSV cell cannot hold and which
-// therefore count as missing. Testing every cell costs a third of a dashboard's time, and
-// such cells are rare, so a question first sums the plain doubles: any such cell among its
-// rows turns its sum non-finite, and only then is it asked again with the per-row test.
+// therefore count as missing. Testing every cell costs about a fifth of a dashboard's
+// time, and such cells are rare, so a question first sums the plain doubles: any such cell
+// among its rows turns its sum non-finite, and only then is it asked again per cell.
 enum class NumberCheck { kAfterSum, kPerRow };
 
 std::string DateText(Dialect dialect, const std::string& expr) {
